@@ -1,0 +1,348 @@
+package io.spikestream.neural;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A neuron whose spikes are exactly its input's sign, useful for predictable outputs: the JVM
+ * counterpart of Inferno's {@code ExactNeuron}.
+ *
+ * <p>Update rule, for each neuron of the batched shape {@code [B, N...]}:
+ *
+ * <pre>
+ *   spike[t]   = override[t] != 0    if an override is given
+ *              = I[t] > 0            otherwise
+ *   voltage[t] = thresh_v  where spike[t],  rest_v elsewhere   (float32, mV)
+ *   refrac[t]  = 0                                            (float32, ms)
+ * </pre>
+ *
+ * Unlike in a real neuron model, {@code rest_v} and {@code thresh_v} control no dynamics: they only
+ * present the membrane voltage. The spike buffer is the only persistent state; voltage and refrac
+ * are derived from it, so their setters do nothing. {@link #snapshot} and {@link #restore} carry
+ * that state, for example into Flink managed state through {@link SpikeSnapshotSerializer}.
+ *
+ * <p>Two faults of the reference are fixed: an input or override whose shape is not the batched
+ * shape is rejected (the reference silently replaces its spike buffer with the wrong shape), and
+ * {@link #setBatchSize} reallocates the spike buffer (the reference keeps the old batch size).
+ *
+ * <p>Build one with {@link #builder()}:
+ *
+ * <pre>{@code
+ * ExactNeuron neuron = ExactNeuron.builder()
+ *     .shape(3, 4).stepTime(1.0).restV(-65.0).threshV(-50.0).batchSize(2).build();
+ * }</pre>
+ */
+public final class ExactNeuron extends Neuron {
+
+  private double stepTime;
+  private final double restV;
+  private final double threshV;
+
+  /** Action potentials of the last step, BOOL, c-ordered {@code [B, N...]}. */
+  private INDArray spikeBuffer;
+
+  /** A direct view of {@link #spikeBuffer}'s memory, one byte per neuron, for Java-side reads. */
+  private ByteBuffer spikeBytes;
+
+  private SpikeKernel kernel;
+
+  private ExactNeuron(Builder builder) {
+    super(builder.shape, builder.batchSize);
+    this.stepTime = Checks.positive("step_time", builder.stepTime);
+    this.restV = Checks.lessThan("rest_v", builder.restV, "thresh_v", builder.threshV);
+    this.threshV = builder.threshV;
+    reallocate();
+  }
+
+  /**
+   * Starts building an ExactNeuron; shape, step time, rest and threshold voltage are required,
+   * the batch size defaults to 1.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  protected void reallocate() {
+    spikeBuffer = Nd4j.create(DataType.BOOL, batchedShape(), 'c');
+    spikeBytes = spikeBuffer.data().asNio();
+    kernel = new SpikeKernel(spikeBuffer);
+  }
+
+  /**
+   * Membrane voltage at equilibrium, V<sub>rest</sub>.
+   *
+   * @return rest_v in mV
+   */
+  public double restV() {
+    return restV;
+  }
+
+  /**
+   * Membrane voltage shown where a neuron spiked, V<sub>thresh</sub>.
+   *
+   * @return thresh_v in mV, > rest_v
+   */
+  public double threshV() {
+    return threshV;
+  }
+
+  @Override
+  public double dt() {
+    return stepTime;
+  }
+
+  @Override
+  public void setDt(double dt) {
+    this.stepTime = Checks.positive("dt", dt);
+  }
+
+  /**
+   * Membrane voltages derived from the last step's spikes: {@code (float) thresh_v} where a neuron
+   * spiked, {@code (float) rest_v} elsewhere, exactly.
+   *
+   * @return a new FLOAT array in mV, {@code [B, N...]}
+   */
+  @Override
+  public INDArray voltage() {
+    INDArray voltage = Nd4j.createUninitialized(DataType.FLOAT, batchedShape(), 'c');
+    FloatBuffer values = voltage.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    float thresh = (float) threshV;
+    float rest = (float) restV;
+    int n = spikeBytes.capacity();
+    for (int i = 0; i < n; i++) {
+      values.put(i, spikeBytes.get(i) != 0 ? thresh : rest);
+    }
+    return voltage;
+  }
+
+  /**
+   * Does nothing: an ExactNeuron derives its voltage from its spikes.
+   *
+   * @param voltage ignored
+   */
+  @Override
+  public void setVoltage(INDArray voltage) {}
+
+  /**
+   * Refractory periods, always zero: an ExactNeuron has no refractory period.
+   *
+   * @return a new FLOAT array of zeros in ms, {@code [B, N...]}
+   */
+  @Override
+  public INDArray refrac() {
+    return Nd4j.zeros(DataType.FLOAT, batchedShape());
+  }
+
+  /**
+   * Does nothing: an ExactNeuron has no refractory period.
+   *
+   * @param refrac ignored
+   */
+  @Override
+  public void setRefrac(INDArray refrac) {}
+
+  /**
+   * The spike buffer itself, not a copy: the next {@link #forward}, {@link #clear} or {@link
+   * #restore} overwrites it. Call {@code dup()} to keep a step's spikes.
+   *
+   * @return BOOL, {@code [B, N...]}
+   */
+  @Override
+  public INDArray spike() {
+    return spikeBuffer;
+  }
+
+  @Override
+  public void clear() {
+    spikeBuffer.assign(false);
+  }
+
+  /**
+   * Runs one step: neurons spike where the input current is positive.
+   *
+   * @param inputs presynaptic currents, I(t), in nA, {@code [B, N...]}; any numeric data type
+   *     (float32, float64, integers) or BOOL, any ordering or view
+   * @return the spike buffer, BOOL, {@code [B, N...]}, overwritten by the next step (see {@link
+   *     #spike})
+   * @throws IllegalArgumentException if {@code inputs} is null, not numeric, or not of the batched
+   *     shape; the state is then unchanged
+   */
+  @Override
+  public INDArray forward(INDArray inputs) {
+    return forward(inputs, null);
+  }
+
+  /**
+   * Runs one step whose spikes may be forced.
+   *
+   * @param inputs presynaptic currents, I(t), in nA, {@code [B, N...]}; ignored when an override
+   *     is given (then it may be null)
+   * @param override the spikes of this step, {@code [B, N...]}: BOOL, or numeric where nonzero
+   *     (NaN included) means a spike; null for none
+   * @return the spike buffer, BOOL, {@code [B, N...]}, overwritten by the next step
+   * @throws IllegalArgumentException if an array given is not numeric or not of the batched shape,
+   *     or both are null; the state is then unchanged
+   */
+  public INDArray forward(INDArray inputs, INDArray override) {
+    if (override == null || inputs != null) {
+      requireBatchedShape("inputs", inputs);
+      SpikeKernel.requireNumeric("inputs", inputs);
+    }
+    if (override != null) {
+      requireBatchedShape("override", override);
+      SpikeKernel.requireNumeric("override", override);
+      kernel.nonzero(override);
+    } else {
+      kernel.positive(inputs);
+    }
+    return spikeBuffer;
+  }
+
+  /**
+   * Indices of the neurons that spiked in the last step, in ascending order.
+   *
+   * @return flat c-order indices into the batched shape {@code [B, N...]}
+   */
+  public int[] spikedIndices() {
+    int n = spikeBytes.capacity();
+    int spiking = 0;
+    for (int i = 0; i < n; i++) {
+      spiking += spikeBytes.get(i) != 0 ? 1 : 0;
+    }
+    int[] indices = new int[spiking];
+    for (int i = 0, k = 0; k < spiking; i++) {
+      if (spikeBytes.get(i) != 0) {
+        indices[k++] = i;
+      }
+    }
+    return indices;
+  }
+
+  /**
+   * Captures the persistent state, the spike buffer, bit-packed.
+   *
+   * @return an immutable snapshot of the spikes, with the batched shape they belong to
+   */
+  public SpikeSnapshot snapshot() {
+    int n = spikeBytes.capacity();
+    long[] words = new long[SpikeSnapshot.wordsFor(n)];
+    for (int i = 0; i < n; i++) {
+      if (spikeBytes.get(i) != 0) {
+        words[i >>> 6] |= 1L << i;
+      }
+    }
+    return new SpikeSnapshot(batchedShape(), words);
+  }
+
+  /**
+   * Replaces the spike buffer with a snapshot's.
+   *
+   * @param snapshot spikes taken from a neuron of the same batched shape
+   * @throws IllegalArgumentException if the snapshot's batched shape differs from this neuron's;
+   *     the state is then unchanged
+   */
+  public void restore(SpikeSnapshot snapshot) {
+    if (snapshot == null) {
+      throw new IllegalArgumentException("'snapshot' must not be null");
+    }
+    if (!Arrays.equals(snapshot.batchedShape(), batchedShape())) {
+      throw new IllegalArgumentException(
+          "a spike snapshot of batched shape "
+              + Checks.tuple(snapshot.batchedShape())
+              + " cannot be restored into "
+              + this
+              + " of batched shape "
+              + Checks.tuple(batchedShape()));
+    }
+    int n = spikeBytes.capacity();
+    for (int i = 0; i < n; i++) {
+      spikeBytes.put(i, snapshot.isSpike(i) ? (byte) 1 : (byte) 0);
+    }
+  }
+
+  /** Builds an {@link ExactNeuron}; every setter returns this builder. */
+  public static final class Builder {
+    private long[] shape;
+    private Double stepTime;
+    private Double restV;
+    private Double threshV;
+    private int batchSize = 1;
+
+    private Builder() {}
+
+    /**
+     * @param shape the group's shape without the batch, N...; each size > 0; none for one neuron
+     * @return this builder
+     */
+    public Builder shape(long... shape) {
+      this.shape = shape == null ? null : shape.clone();
+      return this;
+    }
+
+    /**
+     * @param stepTime length of a simulation step, Δt, in ms; > 0
+     * @return this builder
+     */
+    public Builder stepTime(double stepTime) {
+      this.stepTime = stepTime;
+      return this;
+    }
+
+    /**
+     * @param restV membrane voltage at equilibrium, V<sub>rest</sub>, in mV; < threshV
+     * @return this builder
+     */
+    public Builder restV(double restV) {
+      this.restV = restV;
+      return this;
+    }
+
+    /**
+     * @param threshV membrane voltage shown where a neuron spiked, V<sub>thresh</sub>, in mV
+     * @return this builder
+     */
+    public Builder threshV(double threshV) {
+      this.threshV = threshV;
+      return this;
+    }
+
+    /**
+     * @param batchSize the batch size, B; > 0; default 1
+     * @return this builder
+     */
+    public Builder batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * Validates the hyperparameters and allocates the neuron at rest.
+     *
+     * @return a new ExactNeuron
+     * @throws IllegalArgumentException with the reference's wording, for example {@code
+     *     'step_time' of 0.0 must be positive} or {@code 'rest_v' (-40.0) must be less than
+     *     'thresh_v' (-50.0)}; an unset shape, step time or voltage is reported as missing
+     */
+    public ExactNeuron build() {
+      requireSet("shape", shape);
+      requireSet("step_time", stepTime);
+      requireSet("rest_v", restV);
+      requireSet("thresh_v", threshV);
+      return new ExactNeuron(this);
+    }
+
+    private static void requireSet(String name, Object value) {
+      if (value == null) {
+        throw new IllegalArgumentException("'" + name + "' must be set");
+      }
+    }
+  }
+}
