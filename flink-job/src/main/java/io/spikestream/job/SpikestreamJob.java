@@ -1,0 +1,239 @@
+package io.spikestream.job;
+
+import io.spikestream.job.config.GroupConfig;
+import io.spikestream.job.config.GroupsFile;
+import io.spikestream.job.config.JobOptions;
+import io.spikestream.job.event.DeadLetter;
+import io.spikestream.job.event.EventCodec;
+import io.spikestream.job.event.InputEvent;
+import io.spikestream.job.event.LateEvent;
+import io.spikestream.job.event.SpikeRecord;
+import io.spikestream.job.io.JobIo;
+import io.spikestream.job.operator.EventRouter;
+import io.spikestream.job.operator.NeuronStepFunction;
+import io.spikestream.job.operator.SpikeStateSerializers;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The Spikestream job: JSON-lines input-current events in, per group and step an ExactNeuron
+ * step in event time, spike records out; late events and unroutable lines to their own outputs.
+ *
+ * <p>The job takes its source and sinks, so tests can wire their own; {@link #main} reads the
+ * options and wires files.
+ */
+public final class SpikestreamJob {
+
+  private final Map<String, GroupConfig> groups;
+  private final JobOptions options;
+  private final Source<String, ?, ?> input;
+  private final Sink<String> spikeSink;
+  private final Sink<String> lateSink;
+  private final Sink<String> deadLetterSink;
+  private UnaryOperator<DataStream<InputEvent>> eventTap = UnaryOperator.identity();
+
+  /**
+   * @param groups the neuron groups by id
+   * @param options the job options (event time, voltage output)
+   * @param input the source of raw input lines
+   * @param spikeSink where spike records go, as JSON lines
+   * @param lateSink where late events go, as JSON lines
+   * @param deadLetterSink where unroutable lines go, as JSON lines
+   */
+  public SpikestreamJob(
+      Map<String, GroupConfig> groups,
+      JobOptions options,
+      Source<String, ?, ?> input,
+      Sink<String> spikeSink,
+      Sink<String> lateSink,
+      Sink<String> deadLetterSink) {
+    this.groups = groups;
+    this.options = options;
+    this.input = input;
+    this.spikeSink = spikeSink;
+    this.lateSink = lateSink;
+    this.deadLetterSink = deadLetterSink;
+  }
+
+  /**
+   * Inserts an operator between parsing and event time, for tests that inject faults or pace the
+   * stream.
+   *
+   * @param tap applied to the stream of parsed events
+   * @return this job
+   */
+  public SpikestreamJob withEventTap(UnaryOperator<DataStream<InputEvent>> tap) {
+    this.eventTap = tap;
+    return this;
+  }
+
+  /**
+   * Builds the pipeline into an environment.
+   *
+   * @param env the environment to build into
+   */
+  public void build(StreamExecutionEnvironment env) {
+    SpikeStateSerializers.register(env.getConfig().getSerializerConfig());
+
+    // ---- raw input lines ----
+    DataStream<String> lines =
+        env.fromSource(input, WatermarkStrategy.noWatermarks(), "input").uid("input");
+
+    // ---- parse and route; lines that fit no group go to the dead letters ----
+    SingleOutputStreamOperator<InputEvent> events =
+        lines.process(new EventRouter(groups)).uid("router").name("router");
+
+    // ---- event time: each event's t, with bounded out-of-orderness ----
+    WatermarkStrategy<InputEvent> eventTime =
+        WatermarkStrategy.<InputEvent>forBoundedOutOfOrderness(
+                Duration.ofMillis(options.outOfOrdernessMs()))
+            .withTimestampAssigner((event, previous) -> event.timestampMs());
+    if (options.idlenessMs() > 0) {
+      eventTime = eventTime.withIdleness(Duration.ofMillis(options.idlenessMs()));
+    }
+    DataStream<InputEvent> timed =
+        eventTap
+            .apply(events)
+            .assignTimestampsAndWatermarks(eventTime)
+            .uid("event-time")
+            .name("event-time");
+
+    // ---- the neuron steps, keyed by group ----
+    SingleOutputStreamOperator<SpikeRecord> spikes =
+        timed
+            .keyBy(event -> event.group)
+            .process(new NeuronStepFunction(groups, options.emitVoltage()))
+            .uid("neuron-steps")
+            .name("neuron-steps");
+
+    // ---- outputs, as JSON lines ----
+    spikes
+        .map((SpikeRecord record) -> EventCodec.format(record))
+        .uid("format-spikes")
+        .name("format-spikes")
+        .sinkTo(spikeSink)
+        .uid("spikes-sink")
+        .name("spikes");
+    spikes
+        .getSideOutput(NeuronStepFunction.LATE)
+        .map((LateEvent late) -> EventCodec.format(late))
+        .uid("format-late")
+        .name("format-late")
+        .sinkTo(lateSink)
+        .uid("late-sink")
+        .name("late");
+    events
+        .getSideOutput(EventRouter.DEAD_LETTER)
+        .map((DeadLetter letter) -> EventCodec.format(letter))
+        .uid("format-dead-letter")
+        .name("format-dead-letter")
+        .sinkTo(deadLetterSink)
+        .uid("dead-letter-sink")
+        .name("dead-letter");
+  }
+
+  /**
+   * The Flink configuration that the options ask for: checkpoints (retained on cancel and crash),
+   * state backend, savepoint to resume from, restarts, and an embedded cluster bound to loopback.
+   *
+   * @param options the job options
+   * @return the configuration
+   */
+  public static Configuration configuration(JobOptions options) {
+    Configuration config = new Configuration();
+    config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL,
+        Duration.ofMillis(options.checkpointIntervalMs()));
+    config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, toUri(options.checkpointDir()));
+    config.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    config.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+    config.set(StateBackendOptions.STATE_BACKEND, options.stateBackend());
+    config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+    config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+    if (options.fromSavepoint() != null) {
+      config.set(StateRecoveryOptions.SAVEPOINT_PATH, toUri(options.fromSavepoint()));
+    }
+    // the embedded cluster listens on loopback only; a real cluster ignores these
+    config.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    config.set(RestOptions.ADDRESS, "127.0.0.1");
+    config.set(RestOptions.BIND_PORT, "8081-8181");
+    config.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+    config.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+    config.set(TaskManagerOptions.HOST, "127.0.0.1");
+    config.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+    return config;
+  }
+
+  private static String toUri(String pathOrUri) {
+    URI uri = URI.create(pathOrUri.replace(" ", "%20"));
+    if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+      return pathOrUri;
+    }
+    return Path.of(pathOrUri).toAbsolutePath().normalize().toUri().toString();
+  }
+
+  /**
+   * Runs the job: on an embedded MiniCluster (with its Web UI on 127.0.0.1:8081, or the next
+   * free port) under {@code java -jar}, or on the cluster under {@code flink run}.
+   *
+   * @param args the options; {@code --help} lists them
+   * @throws Exception if the job fails
+   */
+  public static void main(String[] args) throws Exception {
+    JobOptions options;
+    Map<String, GroupConfig> groups;
+    try {
+      options = JobOptions.parse(args);
+      if (options.help()) {
+        System.out.print(JobOptions.USAGE);
+        return;
+      }
+      groups = GroupsFile.load(options.groups());
+    } catch (IllegalArgumentException e) {
+      System.err.println("spikestream: " + e.getMessage());
+      System.err.println("Run with --help for the options.");
+      System.exit(2);
+      return;
+    }
+
+    Configuration config = configuration(options);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+    if (env instanceof LocalStreamEnvironment) {
+      env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(config);
+    }
+    if (options.parallelism() > 0) {
+      env.setParallelism(options.parallelism());
+    }
+    Duration monitor =
+        options.monitor() ? Duration.ofMillis(options.monitorIntervalMs()) : null;
+    new SpikestreamJob(
+            groups,
+            options,
+            JobIo.lines(options.input(), monitor),
+            JobIo.jsonLines(options.output(), JobIo.SPIKES),
+            JobIo.jsonLines(options.output(), JobIo.LATE),
+            JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))
+        .build(env);
+    env.execute("Spikestream");
+  }
+}

@@ -1,0 +1,164 @@
+package io.spikestream.job.config;
+
+import io.spikestream.neural.Checks;
+import io.spikestream.neural.ExactNeuron;
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * One neuron group of the groups file: its key, its model and hyperparameters, and the mapping
+ * from event time to simulation steps.
+ *
+ * <p>Step k covers event time {@code [t0 + k*step_time, t0 + (k+1)*step_time)} in ms, with the
+ * boundaries computed in double precision exactly as written, so the step of a time and the start
+ * of a step always agree.
+ *
+ * @param id the group id, the stream's key; non-empty
+ * @param model the neuron model; only {@code exact}
+ * @param shape the group's shape without the batch, N...
+ * @param batchSize the batch size, B; > 0
+ * @param stepTime length of a simulation step, Δt, in ms; finite, > 0
+ * @param restV membrane voltage at rest, in mV
+ * @param threshV membrane voltage shown where a neuron spiked, in mV; > restV
+ * @param t0 event time at which step 0 starts, in ms
+ */
+public record GroupConfig(
+    String id,
+    String model,
+    long[] shape,
+    int batchSize,
+    double stepTime,
+    double restV,
+    double threshV,
+    double t0)
+    implements Serializable {
+
+  /** The only model so far. */
+  public static final String EXACT = "exact";
+
+  /**
+   * The largest event time magnitude accepted, in ms (2^53: beyond it, doubles skip whole
+   * milliseconds).
+   */
+  public static final double MAX_TIME_MS = 9_007_199_254_740_992.0;
+
+  /**
+   * Neurons in a batched frame: the length of a dense {@code currents} array and the bound of
+   * flat indices.
+   *
+   * @return B * product(shape)
+   */
+  public int neurons() {
+    long n = batchSize;
+    for (long size : shape) {
+      n *= size;
+    }
+    return (int) n;
+  }
+
+  /**
+   * The batched shape {@code [B, N...]}.
+   *
+   * @return a new array
+   */
+  public long[] batchedShape() {
+    long[] batched = new long[shape.length + 1];
+    batched[0] = batchSize;
+    System.arraycopy(shape, 0, batched, 1, shape.length);
+    return batched;
+  }
+
+  /**
+   * The step an event time falls in.
+   *
+   * @param t event time in ms, finite, >= t0
+   * @return k such that {@code stepStart(k) <= t < stepStart(k + 1)}
+   */
+  public long stepOf(double t) {
+    long k = (long) Math.floor((t - t0) / stepTime);
+    // the division may round across a boundary; the boundaries as computed are authoritative
+    while (stepStart(k + 1) <= t) {
+      k++;
+    }
+    while (k > 0 && stepStart(k) > t) {
+      k--;
+    }
+    return k;
+  }
+
+  /**
+   * Start of a step, which is also the {@code t} of its spike record.
+   *
+   * @param step the step number k
+   * @return {@code t0 + k * step_time} in ms
+   */
+  public double stepStart(long step) {
+    return t0 + step * stepTime;
+  }
+
+  /**
+   * The Flink event-time timer that runs a step: the step may run once the watermark W shows that
+   * no event earlier than its end can come, i.e. once {@code W + 1 >= end} (Flink timestamps are
+   * whole ms, {@code floor(t)}, and a watermark W promises no timestamp <= W follows).
+   *
+   * @param step the step number k
+   * @return {@code ceil(stepStart(k + 1)) - 1}
+   */
+  public long timerOf(long step) {
+    return (long) Math.ceil(stepStart(step + 1)) - 1;
+  }
+
+  /**
+   * A new neuron of this group's model and hyperparameters, at rest.
+   *
+   * @return the neuron
+   */
+  public ExactNeuron newNeuron() {
+    return ExactNeuron.builder()
+        .shape(shape)
+        .stepTime(stepTime)
+        .restV(restV)
+        .threshV(threshV)
+        .batchSize(batchSize)
+        .build();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof GroupConfig that
+        && id.equals(that.id)
+        && model.equals(that.model)
+        && Arrays.equals(shape, that.shape)
+        && batchSize == that.batchSize
+        && Double.compare(stepTime, that.stepTime) == 0
+        && Double.compare(restV, that.restV) == 0
+        && Double.compare(threshV, that.threshV) == 0
+        && Double.compare(t0, that.t0) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return id.hashCode() * 31 + Arrays.hashCode(shape);
+  }
+
+  @Override
+  public String toString() {
+    return "GroupConfig(id="
+        + id
+        + ", model="
+        + model
+        + ", shape="
+        + Checks.tuple(shape)
+        + ", batch_size="
+        + batchSize
+        + ", step_time="
+        + Checks.repr(stepTime)
+        + ", rest_v="
+        + Checks.repr(restV)
+        + ", thresh_v="
+        + Checks.repr(threshV)
+        + ", t0="
+        + Checks.repr(t0)
+        + ")";
+  }
+}

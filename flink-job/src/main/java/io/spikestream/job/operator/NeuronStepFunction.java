@@ -1,0 +1,187 @@
+package io.spikestream.job.operator;
+
+import io.spikestream.job.config.GroupConfig;
+import io.spikestream.job.event.InputEvent;
+import io.spikestream.job.event.LateEvent;
+import io.spikestream.job.event.SpikeRecord;
+import io.spikestream.neural.ExactNeuron;
+import io.spikestream.neural.SpikeSnapshot;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The keyed neuron operator: for each group (the key) it bins input events into simulation steps
+ * of event time, runs each step on an {@link ExactNeuron} once the watermark passes its end, and
+ * emits one {@link SpikeRecord} per step that received events.
+ *
+ * <p>Per group it keeps, as Flink managed keyed state: the spike buffer ({@link #SPIKES}, bit-packed
+ * through neural-core's Kryo serializer), the group's clock, the last step run ({@link #CLOCK}), and
+ * the inputs of pending steps ({@link #PENDING}). A step's events are superposed: currents summed,
+ * overrides united; if any event carries an override, the step's spikes are the override. Steps
+ * run in order; an event whose step already ran goes to {@link #LATE}. Steps without events need
+ * no work: an ExactNeuron step without input spikes nothing, so only the clock moves past them.
+ */
+public class NeuronStepFunction extends KeyedProcessFunction<String, InputEvent, SpikeRecord> {
+
+  /** Events whose step had already run, with the reason. */
+  public static final OutputTag<LateEvent> LATE = new OutputTag<>("late") {};
+
+  /** The group's spike buffer after its last step. */
+  static final ValueStateDescriptor<SpikeSnapshot> SPIKES =
+      new ValueStateDescriptor<>("spikes", SpikeStateSerializers.spikeSnapshotSerializer());
+
+  /** The last step run of the group. */
+  static final ValueStateDescriptor<Long> CLOCK = new ValueStateDescriptor<>("last step", Types.LONG);
+
+  /** The inputs of the steps that received events and have not run, by step number. */
+  static final MapStateDescriptor<Long, StepInput> PENDING =
+      new MapStateDescriptor<>("pending steps", Types.LONG, TypeInformation.of(StepInput.class));
+
+  private final Map<String, GroupConfig> groups;
+  private final boolean emitVoltage;
+
+  /** The group's spike buffer after its last step. */
+  private transient ValueState<SpikeSnapshot> spikeState;
+
+  /** The group's last step run. */
+  private transient ValueState<Long> clockState;
+
+  /** Inputs of the group's pending steps. */
+  private transient MapState<Long, StepInput> pendingState;
+
+  /** Scratch neurons and buffers per group; the state itself lives in Flink. */
+  private transient Map<String, Scratch> scratch;
+
+  private transient Counter applied;
+  private transient Counter late;
+  private transient Counter steps;
+
+  /**
+   * @param groups the groups by id
+   * @param emitVoltage whether spike records carry the voltages after each step
+   */
+  public NeuronStepFunction(Map<String, GroupConfig> groups, boolean emitVoltage) {
+    this.groups = groups;
+    this.emitVoltage = emitVoltage;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    spikeState = getRuntimeContext().getState(SPIKES);
+    clockState = getRuntimeContext().getState(CLOCK);
+    pendingState = getRuntimeContext().getMapState(PENDING);
+    scratch = new HashMap<>();
+    applied = getRuntimeContext().getMetricGroup().counter("eventsApplied");
+    late = getRuntimeContext().getMetricGroup().counter("eventsLate");
+    steps = getRuntimeContext().getMetricGroup().counter("stepsRun");
+  }
+
+  @Override
+  public void processElement(InputEvent event, Context ctx, Collector<SpikeRecord> out)
+      throws Exception {
+    Long lastStep = clockState.value();
+    if (lastStep != null && event.step <= lastStep) {
+      late.inc();
+      ctx.output(
+          LATE,
+          new LateEvent(
+              event, "step " + event.step + " already ran (last step run: " + lastStep + ")"));
+      return;
+    }
+    StepInput input = pendingState.get(event.step);
+    if (input == null) {
+      input = new StepInput();
+      ctx.timerService().registerEventTimeTimer(groups.get(event.group).timerOf(event.step));
+    }
+    input.add(event);
+    pendingState.put(event.step, input);
+    applied.inc();
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SpikeRecord> out)
+      throws Exception {
+    GroupConfig group = groups.get(ctx.getCurrentKey());
+    // several steps share a timer when step_time < 1 ms; run every due step, in order
+    List<Long> due = new ArrayList<>();
+    for (Long step : pendingState.keys()) {
+      if (group.timerOf(step) <= timestamp) {
+        due.add(step);
+      }
+    }
+    Collections.sort(due);
+    for (long step : due) {
+      out.collect(runStep(group, step, pendingState.get(step)));
+      pendingState.remove(step);
+    }
+  }
+
+  private SpikeRecord runStep(GroupConfig group, long step, StepInput input) throws Exception {
+    Scratch s = scratch.computeIfAbsent(group.id(), id -> new Scratch(group));
+    SpikeSnapshot previous = spikeState.value();
+    if (previous != null) {
+      s.neuron.restore(previous);
+    } else {
+      s.neuron.clear();
+    }
+    if (input.overridden) {
+      s.forced.put(0, s.noSpikes);
+      for (int i = 0; i < input.overrideCount; i++) {
+        s.forced.put(input.override[i], (byte) 1);
+      }
+      s.neuron.forward(null, s.overrideArray);
+    } else {
+      input.sumInto(s.currents);
+      s.currentBuffer.put(0, s.currents);
+      s.neuron.forward(s.currentArray);
+    }
+    spikeState.update(s.neuron.snapshot());
+    clockState.update(step);
+    steps.inc();
+    float[] voltage = emitVoltage ? s.neuron.voltage().data().asFloat() : null;
+    return new SpikeRecord(
+        group.id(), step, group.stepStart(step), s.neuron.spikedIndices(), voltage);
+  }
+
+  /** A group's neuron and input arrays, allocated once per operator instance. */
+  private static final class Scratch {
+    final ExactNeuron neuron;
+    final double[] currents;
+    final INDArray currentArray;
+    final DoubleBuffer currentBuffer;
+    final INDArray overrideArray;
+    final ByteBuffer forced;
+    final byte[] noSpikes;
+
+    Scratch(GroupConfig group) {
+      neuron = group.newNeuron();
+      currents = new double[group.neurons()];
+      currentArray = Nd4j.create(DataType.DOUBLE, group.batchedShape(), 'c');
+      currentBuffer =
+          currentArray.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+      overrideArray = Nd4j.create(DataType.BOOL, group.batchedShape(), 'c');
+      forced = overrideArray.data().asNio();
+      noSpikes = new byte[forced.capacity()];
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.spikestream.job.operator;
+
+import io.spikestream.job.event.InputEvent;
+import java.util.Arrays;
+
+/**
+ * Everything the events of one pending step carried, kept until the step runs: a Flink POJO held
+ * in {@link NeuronStepFunction}'s map state.
+ *
+ * <p>Sparse currents and override indices are appended, not scattered into an array of the
+ * group's size, so a sparse event costs work proportional to its own length only; they are summed
+ * when the step runs. A dense event's currents are added elementwise (the first one is kept as
+ * is). Currents are summed in float64 in arrival order.
+ */
+public class StepInput {
+
+  /** Sum of the dense currents of the step's events in nA, one per neuron; or null. */
+  public double[] dense;
+
+  /** Sparse flat indices, {@code sparseCount} of them used. */
+  public int[] sparseIndex;
+
+  /** Sparse currents in nA matching {@link #sparseIndex}. */
+  public double[] sparseCurrent;
+
+  /** Entries of {@link #sparseIndex} and {@link #sparseCurrent} in use. */
+  public int sparseCount;
+
+  /** Flat indices forced to spike, {@code overrideCount} of them used; or null for none. */
+  public int[] override;
+
+  /** Entries of {@link #override} in use. */
+  public int overrideCount;
+
+  /** Whether any event of the step carried an override (an empty one included). */
+  public boolean overridden;
+
+  /** Number of events applied to the step. */
+  public int events;
+
+  /** For Flink's POJO serializer. */
+  public StepInput() {}
+
+  /**
+   * Adds one event's currents and override to the step.
+   *
+   * @param event a validated event of this step
+   */
+  public void add(InputEvent event) {
+    events++;
+    if (event.currents != null) {
+      if (dense == null) {
+        dense = event.currents;
+      } else {
+        double[] currents = event.currents;
+        for (int i = 0; i < currents.length; i++) {
+          dense[i] += currents[i];
+        }
+      }
+    }
+    if (event.index != null && event.index.length > 0) {
+      int needed = sparseCount + event.index.length;
+      if (sparseIndex == null || sparseIndex.length < needed) {
+        int capacity = Math.max(needed, sparseIndex == null ? 0 : 2 * sparseIndex.length);
+        sparseIndex = sparseIndex == null ? new int[capacity] : Arrays.copyOf(sparseIndex, capacity);
+        sparseCurrent =
+            sparseCurrent == null ? new double[capacity] : Arrays.copyOf(sparseCurrent, capacity);
+      }
+      System.arraycopy(event.index, 0, sparseIndex, sparseCount, event.index.length);
+      System.arraycopy(event.current, 0, sparseCurrent, sparseCount, event.current.length);
+      sparseCount = needed;
+    }
+    if (event.override != null) {
+      overridden = true;
+      int needed = overrideCount + event.override.length;
+      if (override == null || override.length < needed) {
+        int capacity = Math.max(needed, override == null ? 0 : 2 * override.length);
+        override = override == null ? new int[capacity] : Arrays.copyOf(override, capacity);
+      }
+      System.arraycopy(event.override, 0, override, overrideCount, event.override.length);
+      overrideCount = needed;
+    }
+  }
+
+  /**
+   * Writes the step's summed currents into a buffer of the group's size.
+   *
+   * @param currents cleared by this call, then filled, in nA; length B*count
+   */
+  public void sumInto(double[] currents) {
+    if (dense != null) {
+      System.arraycopy(dense, 0, currents, 0, currents.length);
+    } else {
+      Arrays.fill(currents, 0.0);
+    }
+    for (int i = 0; i < sparseCount; i++) {
+      currents[sparseIndex[i]] += sparseCurrent[i];
+    }
+  }
+}
