@@ -1,0 +1,158 @@
+package io.spikestream.job.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spikestream.job.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventCodecTest {
+
+  private final EventCodec codec = new EventCodec(Fixtures.groups());
+
+  @Test
+  void parsesDenseSparseAndOverrideFieldsTogether() throws Exception {
+    InputEvent event = codec.parse(
+        "{\"group\":\"small\",\"t\":12.5,\"currents\":[1,-2,0.5,0,0,1e-3],"
+            + "\"index\":[3,5],\"current\":[0.5,-1.25],\"override\":[]}");
+    assertThat(event.group).isEqualTo("small");
+    assertThat(event.t).isEqualTo(12.5);
+    assertThat(event.step).isEqualTo(12);
+    assertThat(event.currents).containsExactly(1, -2, 0.5, 0, 0, 1e-3);
+    assertThat(event.index).containsExactly(3, 5);
+    assertThat(event.current).containsExactly(0.5, -1.25);
+    assertThat(event.override).isEmpty();
+    assertThat(event.timestampMs()).isEqualTo(12);
+  }
+
+  @Test
+  void stepsFollowTheGroupsT0AndStepTime() throws Exception {
+    // FAST: t0 = 10 ms, 0.25 ms steps
+    assertThat(codec.parse("{\"group\":\"fast\",\"t\":10,\"override\":[1]}").step).isZero();
+    assertThat(codec.parse("{\"group\":\"fast\",\"t\":10.2499,\"override\":[1]}").step).isZero();
+    assertThat(codec.parse("{\"group\":\"fast\",\"t\":10.25,\"override\":[1]}").step).isEqualTo(1);
+    assertThat(codec.parse("{\"group\":\"fast\",\"t\":12.9,\"override\":[1]}").step)
+        .isEqualTo(11);
+  }
+
+  @Test
+  void formattedEventsParseBackEqual() throws Exception {
+    InputEvent event = codec.parse(
+        "{\"group\":\"fast\",\"t\":10.3,\"currents\":[0.1,0.2,-0.3,1e-300,5e-324,1,2,3],"
+            + "\"index\":[7],\"current\":[-0.0],\"override\":[0,7]}");
+    assertThat(codec.parse(EventCodec.formatEvent(event))).isEqualTo(event);
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "``| malformed JSON: empty line",
+        "42| malformed JSON: not a JSON object",
+        "null| malformed JSON: not a JSON object",
+        "[1,2]| malformed JSON: not a JSON object",
+        "\"text\"| malformed JSON: not a JSON object",
+        "{\"group\":\"small\"| malformed JSON: Unexpected end-of-input: expected close marker for"
+            + " Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_"
+            + "LOCATION` disabled); line: 1, column: 1])",
+        "{\"group\":\"small\",\"t\":1,\"override\":[]} {}| malformed JSON: content after the object",
+        "{\"group\":\"small\",\"t\":NaN,\"override\":[]}| malformed JSON: Non-standard token 'NaN':"
+            + " enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow",
+        "{\"t\":1,\"override\":[]}| missing field 'group'",
+        "{\"group\":\"small\",\"override\":[]}| missing field 't'",
+        "{\"group\":\"nope\",\"t\":1,\"override\":[]}| unknown group 'nope'",
+        "{\"group\":7,\"t\":1,\"override\":[]}| 'group' must be a string",
+        "{\"group\":\"small\",\"t\":\"1\",\"override\":[]}| 't' must be a number",
+        "{\"group\":\"small\",\"t\":1e999,\"override\":[]}| 't' of inf is out of range",
+        "{\"group\":\"small\",\"t\":1e300,\"override\":[]}| 't' of 1e+300 is out of range",
+        "{\"group\":\"fast\",\"t\":9.5,\"override\":[]}| 't' of 9.5 is before the group's t0 of 10.0",
+        "{\"group\":\"small\",\"t\":1}| no 'currents', 'index'/'current' or 'override'",
+        "{\"group\":\"small\",\"t\":1,\"currents\":[1,2]}| 'currents' has 2 values, group 'small'"
+            + " needs 6",
+        "{\"group\":\"small\",\"t\":1,\"currents\":[1,2,3,4,5,\"6\"]}| 'currents' must be a list of"
+            + " numbers",
+        "{\"group\":\"small\",\"t\":1,\"currents\":[1,2,3,4,5,1e400]}| 'currents' has a non-finite"
+            + " number at position 5",
+        "{\"group\":\"small\",\"t\":1,\"currents\":{}}| 'currents' must be a list of numbers",
+        "{\"group\":\"small\",\"t\":1,\"index\":[1]}| 'index' without 'current'",
+        "{\"group\":\"small\",\"t\":1,\"current\":[1]}| 'current' without 'index'",
+        "{\"group\":\"small\",\"t\":1,\"index\":[1,2],\"current\":[1]}| 'index' has 2 entries but"
+            + " 'current' has 1",
+        "{\"group\":\"small\",\"t\":1,\"index\":[6],\"current\":[1]}| 'index' 6 is out of range"
+            + " [0, 6)",
+        "{\"group\":\"small\",\"t\":1,\"index\":[-1],\"current\":[1]}| 'index' -1 is out of range"
+            + " [0, 6)",
+        "{\"group\":\"small\",\"t\":1,\"index\":[1.0],\"current\":[1]}| 'index' must be a list of"
+            + " integers",
+        "{\"group\":\"small\",\"t\":1,\"index\":[99999999999],\"current\":[1]}| 'index'"
+            + " 99999999999 is out of range",
+        "{\"group\":\"small\",\"t\":1,\"override\":[6]}| 'override' 6 is out of range [0, 6)",
+        "{\"group\":\"small\",\"t\":1,\"override\":[[1]]}| 'override' must be a list of integers",
+        "{\"group\":\"small\",\"t\":1,\"override\":true}| 'override' must be a list of integers",
+        "{\"group\":\"small\",\"t\":1,\"override\":[],\"extra\":1}| unknown field 'extra'",
+        "{\"group\":\"small\",\"t\":1,\"t\":2,\"override\":[]}| duplicate field 't'",
+      })
+  void rejectsWithAReason(String line, String reason) {
+    assertThatThrownBy(() -> codec.parse(line == null ? "" : line))
+        .isInstanceOf(BadEventException.class)
+        .hasMessage(reason);
+  }
+
+  @Test
+  void deepNestingIsMalformedNotAStackOverflow() {
+    String deep = "{\"group\":\"small\",\"t\":1,\"override\":" + "[".repeat(100_000);
+    assertThatThrownBy(() -> codec.parse(deep))
+        .isInstanceOf(BadEventException.class)
+        .hasMessageStartingWith("malformed JSON: Document nesting depth (65) exceeds");
+    String deepArray = "[".repeat(5000) + "]".repeat(5000);
+    assertThatThrownBy(() -> codec.parse(deepArray)).hasMessage("malformed JSON: not a JSON object");
+  }
+
+  @Test
+  void megabyteLinesAreReadOrRejectedWhole() throws Exception {
+    StringBuilder big = new StringBuilder("{\"group\":\"small\",\"t\":1,\"index\":[");
+    StringBuilder currents = new StringBuilder();
+    for (int i = 0; i < 200_000; i++) {
+      big.append(i % 6).append(',');
+      currents.append("0.001,");
+    }
+    big.setLength(big.length() - 1);
+    currents.setLength(currents.length() - 1);
+    big.append("],\"current\":[").append(currents).append("]}");
+    assertThat(big.length()).isGreaterThan(1_000_000);
+    assertThat(codec.parse(big.toString()).index).hasSize(200_000);
+
+    String hugeGroup = "{\"group\":\"" + "x".repeat(2_000_000) + "\",\"t\":1,\"override\":[]}";
+    assertThatThrownBy(() -> codec.parse(hugeGroup))
+        .hasMessage("unknown group '" + "x".repeat(64) + "...'");
+  }
+
+  @Test
+  void junkBytesAreMalformed() {
+    assertThatThrownBy(() -> codec.parse("\u0000\u00ff\ufffd{{{"))
+        .isInstanceOf(BadEventException.class)
+        .hasMessageStartingWith("malformed JSON: ");
+  }
+
+  @Test
+  void formatsSpikeLateAndDeadLetterRecords() {
+    assertThat(EventCodec.format(new SpikeRecord("retina", 12, 12.0, new int[] {3, 17}, null)))
+        .isEqualTo("{\"group\":\"retina\",\"step\":12,\"t\":12.0,\"spikes\":[3,17]}");
+    assertThat(EventCodec.format(
+            new SpikeRecord("r", 0, 0.5, new int[] {}, new float[] {-65.0f, -50.0f})))
+        .isEqualTo("{\"group\":\"r\",\"step\":0,\"t\":0.5,\"spikes\":[],\"voltage\":[-65.0,-50.0]}");
+    assertThat(EventCodec.format(new DeadLetter("a \"quoted\"\tline", "malformed JSON: x")))
+        .isEqualTo("{\"reason\":\"malformed JSON: x\",\"line\":\"a \\\"quoted\\\"\\tline\"}");
+    InputEvent event = new InputEvent();
+    event.group = "g";
+    event.t = 1.5;
+    event.step = 1;
+    event.override = new int[] {2};
+    assertThat(EventCodec.format(new LateEvent(event, "step 1 already ran (last step run: 3)")))
+        .isEqualTo("{\"group\":\"g\",\"step\":1,\"reason\":\"step 1 already ran (last step run: 3)\","
+            + "\"event\":{\"group\":\"g\",\"t\":1.5,\"override\":[2]}}");
+  }
+}
