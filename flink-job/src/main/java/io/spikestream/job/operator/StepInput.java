@@ -7,14 +7,16 @@ import java.util.Arrays;
  * Everything the events of one pending step carried, kept until the step runs: a Flink POJO held
  * in {@link NeuronStepFunction}'s map state.
  *
- * <p>Sparse currents and override indices are appended, not scattered into an array of the
- * group's size, so a sparse event costs work proportional to its own length only; they are summed
- * when the step runs. A dense event's currents are added elementwise (the first one is kept as
- * is). Currents are summed in float64 in arrival order.
+ * <p>Each neuron's current is the float64 sum of its events' currents in arrival order, starting
+ * from 0, exactly as a straightforward per-step loop over the events would add them (float sums
+ * depend on their order, and a spike on the sign of the sum). While a step has only sparse events,
+ * their entries are appended to a list, so a sparse event costs work proportional to its own
+ * length, never to the group's size. The first dense event folds the list, in order, into an
+ * array of the group's size; later events add into that array.
  */
 public class StepInput {
 
-  /** Sum of the dense currents of the step's events in nA, one per neuron; or null. */
+  /** Once a dense event came: each neuron's sum of all currents so far, in nA; else null. */
   public double[] dense;
 
   /** Sparse flat indices, {@code sparseCount} of them used. */
@@ -50,15 +52,22 @@ public class StepInput {
     events++;
     if (event.currents != null) {
       if (dense == null) {
-        dense = event.currents;
-      } else {
-        double[] currents = event.currents;
-        for (int i = 0; i < currents.length; i++) {
-          dense[i] += currents[i];
-        }
+        dense = new double[event.currents.length];
+        addSparseInto(dense);
+        sparseIndex = null;
+        sparseCurrent = null;
+        sparseCount = 0;
+      }
+      double[] currents = event.currents;
+      for (int i = 0; i < currents.length; i++) {
+        dense[i] += currents[i];
       }
     }
-    if (event.index != null && event.index.length > 0) {
+    if (event.index != null && dense != null) {
+      for (int i = 0; i < event.index.length; i++) {
+        dense[event.index[i]] += event.current[i];
+      }
+    } else if (event.index != null && event.index.length > 0) {
       int needed = sparseCount + event.index.length;
       if (sparseIndex == null || sparseIndex.length < needed) {
         int capacity = Math.max(needed, sparseIndex == null ? 0 : 2 * sparseIndex.length);
@@ -92,7 +101,11 @@ public class StepInput {
       System.arraycopy(dense, 0, currents, 0, currents.length);
     } else {
       Arrays.fill(currents, 0.0);
+      addSparseInto(currents);
     }
+  }
+
+  private void addSparseInto(double[] currents) {
     for (int i = 0; i < sparseCount; i++) {
       currents[sparseIndex[i]] += sparseCurrent[i];
     }

@@ -1,0 +1,103 @@
+package io.spikestream.job.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spikestream.job.event.InputEvent;
+import java.util.Random;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
+
+class StepInputTest {
+
+  private static final long SEED = Long.getLong("spikestream.seed", 20261123L);
+
+  /** Sums each neuron's currents from 0 in arrival order: what a plain per-step loop computes. */
+  private static double[] naive(InputEvent[] events, int neurons) {
+    double[] sum = new double[neurons];
+    for (InputEvent e : events) {
+      if (e.currents != null) {
+        for (int i = 0; i < neurons; i++) {
+          sum[i] += e.currents[i];
+        }
+      }
+      if (e.index != null) {
+        for (int j = 0; j < e.index.length; j++) {
+          sum[e.index[j]] += e.current[j];
+        }
+      }
+    }
+    return sum;
+  }
+
+  @RepeatedTest(50)
+  void sumsEqualArrivalOrderSumsBitForBit(RepetitionInfo repetition) {
+    Random random = new Random(SEED + repetition.getCurrentRepetition());
+    int neurons = 1 + random.nextInt(20);
+    InputEvent[] events = new InputEvent[1 + random.nextInt(8)];
+    StepInput input = new StepInput();
+    for (int k = 0; k < events.length; k++) {
+      InputEvent e = new InputEvent();
+      // values that cancel to tiny or zero sums in one order and not another
+      double[] pool = {0.1, 0.2, -0.3, 1e16, -1e16, 1.0, -0.0, 3e-17};
+      if (random.nextBoolean()) {
+        e.currents = new double[neurons];
+        for (int i = 0; i < neurons; i++) {
+          e.currents[i] = pool[random.nextInt(pool.length)];
+        }
+      }
+      if (e.currents == null || random.nextBoolean()) {
+        int n = random.nextInt(5);
+        e.index = new int[n];
+        e.current = new double[n];
+        for (int j = 0; j < n; j++) {
+          e.index[j] = random.nextInt(neurons);
+          e.current[j] = pool[random.nextInt(pool.length)];
+        }
+      }
+      events[k] = e;
+      input.add(copy(e));
+    }
+    double[] sums = new double[neurons];
+    input.sumInto(sums);
+    assertThat(sums).containsExactly(naive(events, neurons));
+    assertThat(input.events).isEqualTo(events.length);
+  }
+
+  private static InputEvent copy(InputEvent e) {
+    InputEvent c = new InputEvent();
+    c.currents = e.currents == null ? null : e.currents.clone();
+    c.index = e.index == null ? null : e.index.clone();
+    c.current = e.current == null ? null : e.current.clone();
+    c.override = e.override == null ? null : e.override.clone();
+    return c;
+  }
+
+  @Test
+  void sparseEventsAloneNeverAllocateTheGroupsSize() {
+    StepInput input = new StepInput();
+    InputEvent e = new InputEvent();
+    e.index = new int[] {999_999};
+    e.current = new double[] {1.0};
+    for (int k = 0; k < 100; k++) {
+      input.add(e);
+    }
+    assertThat(input.dense).isNull();
+    assertThat(input.sparseIndex.length).isLessThanOrEqualTo(128);
+    assertThat(input.sparseCount).isEqualTo(100);
+  }
+
+  @Test
+  void overridesAreUnitedAndAnEmptyOneStillCounts() {
+    StepInput input = new StepInput();
+    InputEvent empty = new InputEvent();
+    empty.override = new int[0];
+    input.add(empty);
+    assertThat(input.overridden).isTrue();
+    assertThat(input.overrideCount).isZero();
+    InputEvent two = new InputEvent();
+    two.override = new int[] {4, 1};
+    input.add(two);
+    assertThat(java.util.Arrays.copyOf(input.override, input.overrideCount)).containsExactly(4, 1);
+  }
+}
