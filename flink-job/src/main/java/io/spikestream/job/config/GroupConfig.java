@@ -109,6 +109,25 @@ public record GroupConfig(
   }
 
   /**
+   * The first step whose timer ({@link #timerOf}) is at or after a timestamp: the steps that one
+   * timer runs are {@code [firstStepOfTimer(ts), firstStepOfTimer(ts + 1))}.
+   *
+   * @param timestamp a Flink timestamp in ms
+   * @return the smallest k >= 0 with {@code timerOf(k) >= timestamp}
+   */
+  public long firstStepOfTimer(long timestamp) {
+    // timerOf(k) >= ts  <=>  stepStart(k + 1) > ts  <=>  k + 1 > stepOf(ts)
+    if (timestamp < t0) {
+      return 0;
+    }
+    double ts = timestamp;
+    if (ts > MAX_TIME_MS) {
+      return Long.MAX_VALUE / 2;
+    }
+    return stepOf(ts);
+  }
+
+  /**
    * A new neuron of this group's model and hyperparameters, at rest.
    *
    * @return the neuron

@@ -113,6 +113,18 @@ class GroupsFileTest {
       assertThat(group.stepOf(start)).isEqualTo(k);
       assertThat(group.stepOf(Math.nextDown(group.stepStart(k + 1)))).isEqualTo(k);
       assertThat(group.timerOf(k)).isEqualTo((long) Math.ceil(group.stepStart(k + 1)) - 1);
+      // the steps one timer runs are exactly those whose timerOf is that timer
+      long timer = group.timerOf(k);
+      assertThat(group.firstStepOfTimer(timer)).isLessThanOrEqualTo(k);
+      assertThat(group.firstStepOfTimer(timer + 1)).isGreaterThan(k);
+      assertThat(group.timerOf(group.firstStepOfTimer(timer))).isEqualTo(timer);
     }
+    GroupConfig slow = new GroupConfig("s", "exact", new long[] {1}, 1, 2.5, -65, -50, 100);
+    for (long k = 0; k < 1000; k++) {
+      long timer = slow.timerOf(k);
+      assertThat(slow.firstStepOfTimer(timer)).isEqualTo(k);
+      assertThat(slow.firstStepOfTimer(timer + 1)).isEqualTo(k + 1);
+    }
+    assertThat(slow.firstStepOfTimer(-5)).isZero();
   }
 }
