@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The keyed neuron operator in Flink's keyed operator test harness. */
 class NeuronStepFunctionTest {
@@ -26,11 +29,19 @@ class NeuronStepFunctionTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, InputEvent, SpikeRecord> open(
       boolean emitVoltage, OperatorSubtaskState restoredFrom) throws Exception {
+    return open(emitVoltage, restoredFrom, "hashmap");
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, InputEvent, SpikeRecord> open(
+      boolean emitVoltage, OperatorSubtaskState restoredFrom, String backend) throws Exception {
     KeyedOneInputStreamOperatorTestHarness<String, InputEvent, SpikeRecord> harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(new NeuronStepFunction(Fixtures.groups(), emitVoltage)),
             (InputEvent e) -> e.group,
             Types.STRING);
+    if (backend.equals("rocksdb")) {
+      harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+    }
     if (restoredFrom != null) {
       harness.initializeState(restoredFrom);
     }
@@ -195,8 +206,11 @@ class NeuronStepFunctionTest {
             + "\"voltage\":[-50.0,-65.0,-65.0,-65.0,-65.0,-50.0]}");
   }
 
-  @Test
-  void pendingStepsClockAndSpikesSurviveASnapshotAndRestore() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void pendingStepsClockAndSpikesSurviveASnapshotAndRestore(String backend) throws Exception {
+    harness.close();
+    harness = open(false, null, backend);
     send("{\"group\":\"small\",\"t\":0.0,\"override\":[0]}");
     harness.processWatermark(0);
     send("{\"group\":\"small\",\"t\":1.0,\"index\":[2],\"current\":[1]}");
@@ -205,7 +219,7 @@ class NeuronStepFunctionTest {
     OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
     harness.close();
 
-    harness = open(false, snapshot);
+    harness = open(false, snapshot, backend);
     assertThat(harness.numEventTimeTimers()).isEqualTo(2);
     send("{\"group\":\"small\",\"t\":1.5,\"index\":[3],\"current\":[1]}");
     send("{\"group\":\"small\",\"t\":0.5,\"override\":[1]}"); // step 0 ran before the snapshot
