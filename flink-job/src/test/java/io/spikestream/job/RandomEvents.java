@@ -150,19 +150,7 @@ public final class RandomEvents {
         events.stream().filter(e -> e.override != null)
             .forEach(e -> Arrays.stream(e.override).forEach(i -> spikes[i] = true));
       } else {
-        double[] sum = new double[n];
-        for (InputEvent e : events) {
-          if (e.currents != null) {
-            for (int i = 0; i < n; i++) {
-              sum[i] += e.currents[i];
-            }
-          }
-          if (e.index != null) {
-            for (int j = 0; j < e.index.length; j++) {
-              sum[e.index[j]] += e.current[j];
-            }
-          }
-        }
+        double[] sum = perStepSums(events, n);
         for (int i = 0; i < n; i++) {
           spikes[i] = sum[i] > 0;
         }
@@ -172,6 +160,31 @@ public final class RandomEvents {
           new SpikeRecord(id, step, group.stepStart(step), indices, null)));
     }));
     return expected;
+  }
+
+  /**
+   * Each neuron's float64 sum of the events' currents from 0 in list order: what a plain
+   * per-step loop computes.
+   *
+   * @param events the events of one step, in arrival order
+   * @param neurons the group's B*count
+   * @return the sums
+   */
+  public static double[] perStepSums(List<InputEvent> events, int neurons) {
+    double[] sum = new double[neurons];
+    for (InputEvent e : events) {
+      if (e.currents != null) {
+        for (int i = 0; i < neurons; i++) {
+          sum[i] += e.currents[i];
+        }
+      }
+      if (e.index != null) {
+        for (int j = 0; j < e.index.length; j++) {
+          sum[e.index[j]] += e.current[j];
+        }
+      }
+    }
+    return sum;
   }
 
   /**

@@ -239,7 +239,7 @@ public final class ExactNeuron extends Neuron {
         words[i >>> 6] |= 1L << i;
       }
     }
-    return new SpikeSnapshot(batchedShape(), words);
+    return SpikeSnapshot.owning(batchedShape(), words);
   }
 
   /**

@@ -22,6 +22,20 @@ public final class SpikeSnapshot {
    *     a bit past the last neuron is set
    */
   public SpikeSnapshot(long[] batchedShape, long[] words) {
+    this(batchedShape == null ? null : batchedShape.clone(), words == null ? null : words.clone(),
+        true);
+  }
+
+  /**
+   * Wraps freshly made arrays without copying them: a neuron's snapshot and a deserialized one
+   * are taken once per step or restore, so the copy would double their cost.
+   */
+  static SpikeSnapshot owning(long[] batchedShape, long[] words) {
+    return new SpikeSnapshot(batchedShape, words, true);
+  }
+
+  /** Validates and keeps the arrays as they are; {@code owned} only tells it from the public one. */
+  private SpikeSnapshot(long[] batchedShape, long[] words, boolean owned) {
     if (batchedShape == null || batchedShape.length == 0) {
       throw new IllegalArgumentException(
           "'batched_shape' must have at least the batch dimension, got "
@@ -55,8 +69,8 @@ public final class SpikeSnapshot {
       throw new IllegalArgumentException(
           "a spike snapshot of " + size + " neurons has spikes set past its last neuron");
     }
-    this.batchedShape = batchedShape.clone();
-    this.words = words.clone();
+    this.batchedShape = batchedShape;
+    this.words = words;
   }
 
   /**

@@ -72,7 +72,7 @@ public final class SpikeSnapshotSerializer extends Serializer<SpikeSnapshot> {
     }
     long[] words = input.readLongs(SpikeSnapshot.wordsFor(neurons));
     try {
-      return new SpikeSnapshot(shape, words);
+      return SpikeSnapshot.owning(shape, words);
     } catch (IllegalArgumentException e) {
       throw new KryoException("corrupt spike snapshot: " + e.getMessage(), e);
     }

@@ -116,7 +116,10 @@ public final class EventCodec {
   private static final String[] NAMES = {"group", "t", "currents", "index", "current", "override"};
 
   private void readField(JsonParser parser, String name, Fields fields) throws IOException {
-    int bit = Arrays.asList(NAMES).indexOf(name);
+    int bit = NAMES.length - 1;
+    while (bit >= 0 && !NAMES[bit].equals(name)) {
+      bit--;
+    }
     if (bit < 0) {
       fields.fail("unknown field '" + shorten(name) + "'");
       parser.skipChildren();

@@ -2,7 +2,9 @@ package io.spikestream.job.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spikestream.job.RandomEvents;
 import io.spikestream.job.event.InputEvent;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
@@ -11,24 +13,6 @@ import org.junit.jupiter.api.Test;
 class StepInputTest {
 
   private static final long SEED = Long.getLong("spikestream.seed", 20261123L);
-
-  /** Sums each neuron's currents from 0 in arrival order: what a plain per-step loop computes. */
-  private static double[] naive(InputEvent[] events, int neurons) {
-    double[] sum = new double[neurons];
-    for (InputEvent e : events) {
-      if (e.currents != null) {
-        for (int i = 0; i < neurons; i++) {
-          sum[i] += e.currents[i];
-        }
-      }
-      if (e.index != null) {
-        for (int j = 0; j < e.index.length; j++) {
-          sum[e.index[j]] += e.current[j];
-        }
-      }
-    }
-    return sum;
-  }
 
   @RepeatedTest(50)
   void sumsEqualArrivalOrderSumsBitForBit(RepetitionInfo repetition) {
@@ -60,7 +44,7 @@ class StepInputTest {
     }
     double[] sums = new double[neurons];
     input.sumInto(sums);
-    assertThat(sums).containsExactly(naive(events, neurons));
+    assertThat(sums).containsExactly(RandomEvents.perStepSums(List.of(events), neurons));
     assertThat(input.events).isEqualTo(events.length);
   }
 
