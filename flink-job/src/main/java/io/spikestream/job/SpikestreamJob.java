@@ -3,10 +3,12 @@ package io.spikestream.job;
 import io.spikestream.job.config.GroupConfig;
 import io.spikestream.job.config.GroupsFile;
 import io.spikestream.job.config.JobOptions;
+import io.spikestream.job.config.KafkaOptions;
 import io.spikestream.job.event.DeadLetter;
 import io.spikestream.job.event.EventCodec;
 import io.spikestream.job.event.InputEvent;
 import io.spikestream.job.event.LateEvent;
+import io.spikestream.job.event.ParsedLine;
 import io.spikestream.job.event.SpikeRecord;
 import io.spikestream.job.io.JobIo;
 import io.spikestream.job.operator.EventRouter;
@@ -24,6 +26,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -45,7 +48,7 @@ public final class SpikestreamJob {
 
   private final Map<String, GroupConfig> groups;
   private final JobOptions options;
-  private final Source<String, ?, ?> input;
+  private final Source<ParsedLine, ?, ?> input;
   private final Sink<String> spikeSink;
   private final Sink<String> lateSink;
   private final Sink<String> deadLetterSink;
@@ -54,7 +57,7 @@ public final class SpikestreamJob {
   /**
    * @param groups the neuron groups by id
    * @param options the job options (event time, voltage output)
-   * @param input the source of raw input lines
+   * @param input the source of input lines, parsed (see {@link JobIo})
    * @param spikeSink where spike records go, as JSON lines
    * @param lateSink where late events go, as JSON lines
    * @param deadLetterSink where unroutable lines go, as JSON lines
@@ -62,7 +65,7 @@ public final class SpikestreamJob {
   public SpikestreamJob(
       Map<String, GroupConfig> groups,
       JobOptions options,
-      Source<String, ?, ?> input,
+      Source<ParsedLine, ?, ?> input,
       Sink<String> spikeSink,
       Sink<String> lateSink,
       Sink<String> deadLetterSink) {
@@ -75,8 +78,8 @@ public final class SpikestreamJob {
   }
 
   /**
-   * Inserts an operator between parsing and event time, for tests that inject faults or pace the
-   * stream.
+   * Inserts an operator between routing and the neuron steps, for tests that inject faults or
+   * pace the stream; it must keep each event's timestamp (map and filter do).
    *
    * @param tap applied to the stream of parsed events
    * @return this job
@@ -94,28 +97,20 @@ public final class SpikestreamJob {
   public void build(StreamExecutionEnvironment env) {
     SpikeStateSerializers.register(env.getConfig().getSerializerConfig());
 
-    // ---- raw input lines ----
-    DataStream<String> lines =
-        env.fromSource(input, WatermarkStrategy.noWatermarks(), "input").uid("input");
-
-    // ---- parse and route; lines that fit no group go to the dead letters ----
-    SingleOutputStreamOperator<InputEvent> events =
-        lines.process(new EventRouter(groups)).uid("router").name("router");
-
-    // ---- event time: each event's t, with bounded out-of-orderness ----
-    WatermarkStrategy<InputEvent> eventTime =
-        WatermarkStrategy.<InputEvent>forBoundedOutOfOrderness(
+    // ---- input lines, parsed; event time per input split (file, Kafka partition) ----
+    WatermarkStrategy<ParsedLine> eventTime =
+        WatermarkStrategy.<ParsedLine>forBoundedOutOfOrderness(
                 Duration.ofMillis(options.outOfOrdernessMs()))
-            .withTimestampAssigner((event, previous) -> event.timestampMs());
+            .withTimestampAssigner((line, previous) -> line.timestampMs());
     if (options.idlenessMs() > 0) {
       eventTime = eventTime.withIdleness(Duration.ofMillis(options.idlenessMs()));
     }
-    DataStream<InputEvent> timed =
-        eventTap
-            .apply(events)
-            .assignTimestampsAndWatermarks(eventTime)
-            .uid("event-time")
-            .name("event-time");
+    DataStream<ParsedLine> lines = env.fromSource(input, eventTime, "input").uid("input");
+
+    // ---- route; lines that fit no group go to the dead letters ----
+    SingleOutputStreamOperator<InputEvent> events =
+        lines.process(new EventRouter()).uid("router").name("router");
+    DataStream<InputEvent> timed = eventTap.apply(events);
 
     // ---- the neuron steps, keyed by group ----
     SingleOutputStreamOperator<SpikeRecord> spikes =
@@ -167,6 +162,8 @@ public final class SpikestreamJob {
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     config.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
     config.set(StateBackendOptions.STATE_BACKEND, options.stateBackend());
+    config.set(PipelineOptions.AUTO_WATERMARK_INTERVAL,
+        Duration.ofMillis(options.watermarkIntervalMs()));
     config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
     config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
@@ -224,16 +221,43 @@ public final class SpikestreamJob {
     if (options.parallelism() > 0) {
       env.setParallelism(options.parallelism());
     }
-    Duration monitor =
-        options.monitor() ? Duration.ofMillis(options.monitorIntervalMs()) : null;
     new SpikestreamJob(
             groups,
             options,
-            JobIo.lines(options.input(), monitor),
-            JobIo.jsonLines(options.output(), JobIo.SPIKES),
-            JobIo.jsonLines(options.output(), JobIo.LATE),
-            JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))
+            input(options, groups),
+            output(options, JobIo.SPIKES),
+            output(options, JobIo.LATE),
+            output(options, JobIo.DEAD_LETTER))
         .build(env);
     env.execute("Spikestream");
+  }
+
+  /** The input the options name: files, or a Kafka topic. */
+  static Source<ParsedLine, ?, ?> input(JobOptions options, Map<String, GroupConfig> groups) {
+    if (options.input() == null) {
+      return JobIo.kafka(options.kafka(), groups);
+    }
+    Duration monitor =
+        options.monitor() ? Duration.ofMillis(options.monitorIntervalMs()) : null;
+    return JobIo.files(options.input(), groups, monitor);
+  }
+
+  /**
+   * The sink of one output the options name: a subdirectory of {@code --output}, or a topic.
+   *
+   * @param name {@link JobIo#SPIKES}, {@link JobIo#LATE} or {@link JobIo#DEAD_LETTER}
+   */
+  static Sink<String> output(JobOptions options, String name) {
+    if (options.output() != null) {
+      return JobIo.jsonLines(options.output(), name);
+    }
+    KafkaOptions kafka = options.kafka();
+    String topic = switch (name) {
+      case JobIo.SPIKES -> kafka.outputTopic();
+      case JobIo.LATE -> kafka.lateTopic();
+      case JobIo.DEAD_LETTER -> kafka.deadLetterTopic();
+      default -> throw new IllegalArgumentException("no output named '" + name + "'");
+    };
+    return JobIo.kafkaLines(kafka, topic);
   }
 }

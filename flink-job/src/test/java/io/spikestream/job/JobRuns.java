@@ -64,7 +64,7 @@ public final class JobRuns {
       UnaryOperator<DataStream<InputEvent>> tap) {
     StreamExecutionEnvironment env = environment(options);
     new SpikestreamJob(groups, options,
-            JobIo.lines(options.input(), null),
+            JobIo.files(options.input(), groups, null),
             JobIo.jsonLines(options.output(), JobIo.SPIKES),
             JobIo.jsonLines(options.output(), JobIo.LATE),
             JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))

@@ -352,6 +352,27 @@ public final class EventCodec {
   }
 
   /**
+   * The group of a formatted spike record or late event (their first field), which is the Kafka
+   * record key of both; null for a dead letter, which belongs to no group.
+   *
+   * @param formatted a line made by one of the {@code format} methods
+   * @return the group id, or null
+   */
+  public static String groupOf(String formatted) {
+    try (JsonParser parser = JSON.createParser(formatted)) {
+      if (parser.nextToken() == JsonToken.START_OBJECT
+          && parser.nextToken() == JsonToken.FIELD_NAME
+          && parser.currentName().equals("group")
+          && parser.nextToken() == JsonToken.VALUE_STRING) {
+        return parser.getText();
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
    * Formats an event in the input format, so that it parses back to an equal event.
    *
    * @param event the event

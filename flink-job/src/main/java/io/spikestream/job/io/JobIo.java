@@ -1,19 +1,49 @@
 package io.spikestream.job.io;
 
+import io.spikestream.job.config.GroupConfig;
+import io.spikestream.job.config.KafkaOptions;
+import io.spikestream.job.event.DeadLetter;
+import io.spikestream.job.event.EventCodec;
+import io.spikestream.job.event.ParsedLine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
+import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The job's file source and sinks. Lines in, JSON lines out; output part files are committed on
- * checkpoints (exactly once), named {@code part-<uuid>-<subtask>-<n>.jsonl}; files being written
- * are hidden ({@code .part-...inprogress...}) until committed.
+ * The job's sources and sinks: files and Kafka topics.
+ *
+ * <p>Sources parse each line into a {@link ParsedLine} as they read it, so that event time is
+ * taken per input split (a file, a Kafka partition) and a slow or idle split holds the watermark
+ * back only as long as {@code --idleness-ms} says.
+ *
+ * <p>Sinks write JSON lines exactly once: part files committed on checkpoints, named {@code
+ * part-<uuid>-<subtask>-<n>.jsonl} (files being written are hidden, {@code .part-...inprogress...},
+ * until committed); or Kafka transactions committed on checkpoints, keyed by group id.
  */
 public final class JobIo {
 
@@ -29,19 +59,42 @@ public final class JobIo {
   private JobIo() {}
 
   /**
-   * A source of the UTF-8 lines of a file or of every file in a directory.
+   * A source of the parsed UTF-8 lines of a file or of every file in a directory.
    *
    * @param input a file or directory, path or URI
+   * @param groups the known groups by id
    * @param monitorInterval how often to look for new files; null for a bounded read
    * @return the source
    */
-  public static FileSource<String> lines(String input, Duration monitorInterval) {
-    FileSource.FileSourceBuilder<String> source =
-        FileSource.forRecordStreamFormat(new TextLineInputFormat(), new Path(input));
+  public static FileSource<ParsedLine> files(
+      String input, Map<String, GroupConfig> groups, Duration monitorInterval) {
+    FileSource.FileSourceBuilder<ParsedLine> source =
+        FileSource.forRecordStreamFormat(new ParsedLines(groups), new Path(input));
     if (monitorInterval != null) {
       source.monitorContinuously(monitorInterval);
     }
     return source.build();
+  }
+
+  /**
+   * A source of the parsed values of a Kafka topic's records (keys are ignored), read with {@code
+   * read_committed}; a new job starts at the group's committed offsets or else at the earliest,
+   * a resumed one where its checkpoint says. A record without a value, or whose bytes are not
+   * valid UTF-8 JSON, becomes a dead letter.
+   *
+   * @param kafka the brokers, topic and consumer group
+   * @param groups the known groups by id
+   * @return the source
+   */
+  public static KafkaSource<ParsedLine> kafka(KafkaOptions kafka, Map<String, GroupConfig> groups) {
+    return KafkaSource.<ParsedLine>builder()
+        .setBootstrapServers(kafka.bootstrap())
+        .setTopics(kafka.inputTopic())
+        .setGroupId(kafka.groupId())
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new KafkaLines(groups))
+        .setProperty("isolation.level", "read_committed")
+        .build();
   }
 
   /**
@@ -58,5 +111,116 @@ public final class JobIo {
         .withOutputFileConfig(
             OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".jsonl").build())
         .build();
+  }
+
+  /**
+   * An exactly-once sink of JSON lines into a Kafka topic: records keyed by their group id (none
+   * for dead letters), written in transactions that commit on checkpoints; consumers see them
+   * once with {@code isolation.level=read_committed}.
+   *
+   * @param kafka the brokers and the transaction timeout
+   * @param topic the topic
+   * @return the sink
+   */
+  public static KafkaSink<String> kafkaLines(KafkaOptions kafka, String topic) {
+    return KafkaSink.<String>builder()
+        .setBootstrapServers(kafka.bootstrap())
+        .setRecordSerializer(new KeyedByGroup(topic))
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        // one prefix per topic: the sinks of one job must not share transactional ids
+        .setTransactionalIdPrefix("spikestream-" + topic)
+        .setProperty("transaction.timeout.ms", Long.toString(kafka.transactionTimeoutMs()))
+        .build();
+  }
+
+  /** Text lines of a file, parsed as they are read; restores by offset like its text format. */
+  private static final class ParsedLines extends SimpleStreamFormat<ParsedLine> {
+    private static final long serialVersionUID = 1L;
+    private final TextLineInputFormat text = new TextLineInputFormat();
+    private final Map<String, GroupConfig> groups;
+
+    ParsedLines(Map<String, GroupConfig> groups) {
+      this.groups = groups;
+    }
+
+    @Override
+    public StreamFormat.Reader<ParsedLine> createReader(
+        Configuration config, FSDataInputStream stream) throws IOException {
+      StreamFormat.Reader<String> lines = text.createReader(config, stream);
+      EventCodec codec = new EventCodec(groups);
+      return new StreamFormat.Reader<>() {
+        @Override
+        public ParsedLine read() throws IOException {
+          String line = lines.read();
+          return line == null ? null : ParsedLine.parse(codec, line);
+        }
+
+        @Override
+        public void close() throws IOException {
+          lines.close();
+        }
+      };
+    }
+
+    @Override
+    public TypeInformation<ParsedLine> getProducedType() {
+      return TypeInformation.of(ParsedLine.class);
+    }
+  }
+
+  /** Kafka record values as input lines, parsed in the reader's task thread. */
+  private static final class KafkaLines implements KafkaRecordDeserializationSchema<ParsedLine> {
+    private static final long serialVersionUID = 1L;
+    private final Map<String, GroupConfig> groups;
+    private transient EventCodec codec;
+
+    KafkaLines(Map<String, GroupConfig> groups) {
+      this.groups = groups;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+      codec = new EventCodec(groups);
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedLine> out) {
+      if (record.value() == null) {
+        ParsedLine empty = new ParsedLine();
+        empty.deadLetter = new DeadLetter("",
+            "record without a value at " + record.topic() + "-" + record.partition() + "@"
+                + record.offset());
+        out.collect(empty);
+        return;
+      }
+      // invalid UTF-8 decodes to U+FFFD and then fails to parse: a dead letter, not a failure
+      out.collect(ParsedLine.parse(codec, new String(record.value(), StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public TypeInformation<ParsedLine> getProducedType() {
+      return TypeInformation.of(ParsedLine.class);
+    }
+  }
+
+  /** JSON lines as Kafka records keyed by their group id. */
+  private static final class KeyedByGroup implements KafkaRecordSerializationSchema<String> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+
+    KeyedByGroup(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+        String line, KafkaSinkContext context, Long timestamp) {
+      String group = EventCodec.groupOf(line);
+      byte[] key = group == null ? null : group.getBytes(StandardCharsets.UTF_8);
+      // Kafka refuses negative timestamps: dead letters have none, steps may start before 1970
+      Long eventTime = timestamp != null && timestamp >= 0 ? timestamp : null;
+      return new ProducerRecord<>(topic, null, eventTime, key,
+          line.getBytes(StandardCharsets.UTF_8));
+    }
   }
 }
