@@ -58,16 +58,19 @@ public final class JobRuns {
     return env;
   }
 
-  /** Builds the file job into an environment, with a tap after parsing. */
+  /**
+   * Builds the job into an environment with the sources and sinks the options name (files or
+   * Kafka), as {@code main} does, with a tap after routing.
+   */
   public static StreamExecutionEnvironment build(
       JobOptions options, Map<String, GroupConfig> groups,
       UnaryOperator<DataStream<InputEvent>> tap) {
     StreamExecutionEnvironment env = environment(options);
     new SpikestreamJob(groups, options,
-            JobIo.files(options.input(), groups, null),
-            JobIo.jsonLines(options.output(), JobIo.SPIKES),
-            JobIo.jsonLines(options.output(), JobIo.LATE),
-            JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))
+            SpikestreamJob.input(options, groups),
+            SpikestreamJob.output(options, JobIo.SPIKES),
+            SpikestreamJob.output(options, JobIo.LATE),
+            SpikestreamJob.output(options, JobIo.DEAD_LETTER))
         .withEventTap(tap)
         .build(env);
     return env;
