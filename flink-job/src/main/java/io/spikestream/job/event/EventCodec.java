@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.spikestream.job.config.GroupConfig;
 import io.spikestream.neural.Checks;
 import java.io.IOException;
@@ -33,9 +34,14 @@ import java.util.Map;
  */
 public final class EventCodec {
 
-  /** Nesting deeper than any valid event needs is refused early, whatever the line holds. */
+  /**
+   * Nesting deeper than any valid event needs is refused early, whatever the line holds. Numbers
+   * go through Jackson's fast double parser: correctly rounded like {@link Double#parseDouble},
+   * several times faster on the long number lists of dense frames.
+   */
   private static final JsonFactory JSON =
       JsonFactory.builder()
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .streamReadConstraints(
               StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(1000).build())
           .build();

@@ -27,6 +27,33 @@ class EventCodecTest {
     assertThat(event.timestampMs()).isEqualTo(12);
   }
 
+  /** The codec's fast number parser must round exactly like {@link Double#parseDouble}. */
+  @Test
+  void numbersRoundExactlyLikeTheJdk() throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (int line = 0; line < 20_000; line++) {
+      String[] texts = new String[6];
+      for (int i = 0; i < texts.length; i++) {
+        texts[i] = switch (random.nextInt(6)) {
+          case 0 -> Double.toString(Double.longBitsToDouble(random.nextLong()) % 1e300);
+          case 1 -> Double.toString(random.nextDouble(-10, 10));
+          case 2 -> (random.nextBoolean() ? "-" : "") + random.nextInt(1000) + "."
+              + random.nextLong(Long.MAX_VALUE); // 19 digits after the point: must round
+          case 3 -> random.nextInt(100) + "e" + (random.nextInt(640) - 330); // subnormal, 0, huge
+          case 4 -> "0.1000000000000000055511151231257827021181583404541015625"
+              .substring(0, 3 + random.nextInt(50)); // around a tie of 0.1
+          default -> Float.toString((float) random.nextGaussian());
+        };
+      }
+      String json = "{\"group\":\"small\",\"t\":1,\"currents\":[" + String.join(",", texts)
+          + "]}";
+      double[] expected = java.util.Arrays.stream(texts).mapToDouble(Double::parseDouble).toArray();
+      if (java.util.Arrays.stream(expected).allMatch(Double::isFinite)) {
+        assertThat(codec.parse(json).currents).as(json).containsExactly(expected);
+      }
+    }
+  }
+
   @Test
   void stepsFollowTheGroupsT0AndStepTime() throws Exception {
     // FAST: t0 = 10 ms, 0.25 ms steps
