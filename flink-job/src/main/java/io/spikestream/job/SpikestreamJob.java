@@ -162,6 +162,10 @@ public final class SpikestreamJob {
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     config.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
     config.set(StateBackendOptions.STATE_BACKEND, options.stateBackend());
+    // no function keeps a reference to a record it was given after it returns (the neuron step
+    // copies an event's numbers into its pending input), so chained operators may pass records
+    // on without a deep copy each
+    config.set(PipelineOptions.OBJECT_REUSE, true);
     config.set(PipelineOptions.AUTO_WATERMARK_INTERVAL,
         Duration.ofMillis(options.watermarkIntervalMs()));
     config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");

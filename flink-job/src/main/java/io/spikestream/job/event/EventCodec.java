@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.spikestream.job.config.GroupConfig;
 import io.spikestream.neural.Checks;
 import java.io.IOException;
@@ -302,24 +303,34 @@ public final class EventCodec {
    * @return one JSON line, without the line break
    */
   public static String format(SpikeRecord record) {
-    return write(
-        json -> {
-          json.writeStartObject();
-          json.writeStringField("group", record.group);
-          json.writeNumberField("step", record.step);
-          json.writeNumberField("t", record.t);
-          json.writeFieldName("spikes");
-          json.writeArray(record.spikes, 0, record.spikes.length);
-          if (record.voltage != null) {
-            json.writeFieldName("voltage");
-            json.writeStartArray();
-            for (float v : record.voltage) {
-              json.writeNumber(v);
-            }
-            json.writeEndArray();
-          }
-          json.writeEndObject();
-        });
+    // one record per step: built directly (the numbers as Double/Float.toString, the group id
+    // with Jackson's own string escaping), byte for byte what a JsonGenerator writes
+    int[] spikes = record.spikes;
+    float[] voltage = record.voltage;
+    StringBuilder json = new StringBuilder(
+        48 + record.group.length() + 6 * spikes.length + (voltage == null ? 0 : 8 * voltage.length));
+    json.append("{\"group\":\"");
+    JsonStringEncoder.getInstance().quoteAsString(record.group, json);
+    json.append("\",\"step\":").append(record.step).append(",\"t\":").append(record.t)
+        .append(",\"spikes\":[");
+    for (int i = 0; i < spikes.length; i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append(spikes[i]);
+    }
+    json.append(']');
+    if (voltage != null) {
+      json.append(",\"voltage\":[");
+      for (int i = 0; i < voltage.length; i++) {
+        if (i > 0) {
+          json.append(',');
+        }
+        json.append(voltage[i]);
+      }
+      json.append(']');
+    }
+    return json.append('}').toString();
   }
 
   /**

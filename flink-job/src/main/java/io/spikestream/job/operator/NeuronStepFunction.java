@@ -72,7 +72,11 @@ public class NeuronStepFunction extends KeyedProcessFunction<String, InputEvent,
   /** Inputs of the group's pending steps. */
   private transient MapState<Long, StepInput> pendingState;
 
-  /** Scratch neurons and buffers per group; the state itself lives in Flink. */
+  /**
+   * Per group: a neuron and input buffers, and what this instance knows of the group's state
+   * (clock, which step's spikes the neuron holds), so a step reads back from Flink state only what
+   * it has not written itself. The state itself always lives in Flink: every step writes it.
+   */
   private transient Map<String, Scratch> scratch;
 
   private transient Counter applied;
@@ -102,8 +106,9 @@ public class NeuronStepFunction extends KeyedProcessFunction<String, InputEvent,
   @Override
   public void processElement(InputEvent event, Context ctx, Collector<SpikeRecord> out)
       throws Exception {
-    Long lastStep = clockState.value();
-    if (lastStep != null && event.step <= lastStep) {
+    GroupConfig group = groups.get(event.group);
+    long lastStep = scratch(group).lastStep(clockState);
+    if (event.step <= lastStep) {
       late.inc();
       ctx.output(
           LATE,
@@ -114,7 +119,7 @@ public class NeuronStepFunction extends KeyedProcessFunction<String, InputEvent,
     StepInput input = pendingState.get(event.step);
     if (input == null) {
       input = new StepInput();
-      ctx.timerService().registerEventTimeTimer(groups.get(event.group).timerOf(event.step));
+      ctx.timerService().registerEventTimeTimer(group.timerOf(event.step));
     }
     input.add(event);
     pendingState.put(event.step, input);
@@ -154,13 +159,22 @@ public class NeuronStepFunction extends KeyedProcessFunction<String, InputEvent,
     }
   }
 
+  private Scratch scratch(GroupConfig group) {
+    return scratch.computeIfAbsent(group.id(), id -> new Scratch(group));
+  }
+
   private SpikeRecord runStep(GroupConfig group, long step, StepInput input) throws Exception {
-    Scratch s = scratch.computeIfAbsent(group.id(), id -> new Scratch(group));
-    SpikeSnapshot previous = spikeState.value();
-    if (previous != null) {
-      s.neuron.restore(previous);
-    } else {
-      s.neuron.clear();
+    Scratch s = scratch(group);
+    // the neuron holds the spikes of the group's last step unless this instance has not run one
+    // since it started (or was restored): only then read them back
+    long lastStep = s.lastStep(clockState);
+    if (s.neuronStep != lastStep) {
+      SpikeSnapshot previous = spikeState.value();
+      if (previous != null) {
+        s.neuron.restore(previous);
+      } else {
+        s.neuron.clear();
+      }
     }
     if (input.overridden) {
       s.forced.put(0, s.noSpikes);
@@ -169,12 +183,13 @@ public class NeuronStepFunction extends KeyedProcessFunction<String, InputEvent,
       }
       s.neuron.forward(null, s.overrideArray);
     } else {
-      input.sumInto(s.currents);
-      s.currentBuffer.put(0, s.currents);
+      s.loadCurrents(input);
       s.neuron.forward(s.currentArray);
     }
     spikeState.update(s.neuron.snapshot());
     clockState.update(step);
+    s.lastStep = step;
+    s.neuronStep = step;
     steps.inc();
     float[] voltage = emitVoltage ? s.neuron.voltage().data().asFloat() : null;
     return new SpikeRecord(
@@ -183,23 +198,77 @@ public class NeuronStepFunction extends KeyedProcessFunction<String, InputEvent,
 
   /** A group's neuron and input arrays, allocated once per operator instance. */
   private static final class Scratch {
+    /** No step has run: the clock state is empty. */
+    static final long NONE = Long.MIN_VALUE;
+    /** Not read from the clock state yet. */
+    static final long UNKNOWN = Long.MIN_VALUE + 1;
+
     final ExactNeuron neuron;
-    final double[] currents;
     final INDArray currentArray;
     final DoubleBuffer currentBuffer;
+    final double[] zeros;
     final INDArray overrideArray;
     final ByteBuffer forced;
     final byte[] noSpikes;
+    /** The group's last step run, once read from the clock state; else {@link #UNKNOWN}. */
+    long lastStep = UNKNOWN;
+    /** The step whose spikes {@link #neuron} holds; {@link #NONE} for a cleared neuron. */
+    long neuronStep = NONE;
+    /** Whether the current buffer may be non-zero anywhere (after a dense step). */
+    boolean denseLoaded;
+    /** The indices a sparse step wrote, to zero before the next: {@code touchedCount} used. */
+    int[] touched = new int[16];
+    int touchedCount;
 
     Scratch(GroupConfig group) {
       neuron = group.newNeuron();
-      currents = new double[group.neurons()];
       currentArray = Nd4j.create(DataType.DOUBLE, group.batchedShape(), 'c');
       currentBuffer =
           currentArray.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+      zeros = new double[group.neurons()];
       overrideArray = Nd4j.create(DataType.BOOL, group.batchedShape(), 'c');
       forced = overrideArray.data().asNio();
       noSpikes = new byte[forced.capacity()];
+    }
+
+    /** The group's last step run ({@link #NONE} if none); reads the clock state only once. */
+    long lastStep(ValueState<Long> clockState) throws java.io.IOException {
+      if (lastStep == UNKNOWN) {
+        Long clock = clockState.value();
+        lastStep = clock == null ? NONE : clock;
+      }
+      return lastStep;
+    }
+
+    /**
+     * Puts a step's summed currents into the input array. A sparse step costs its own entries
+     * (plus the previous sparse step's, zeroed back), not the group's size.
+     */
+    void loadCurrents(StepInput input) {
+      if (input.dense != null) {
+        currentBuffer.put(0, input.dense);
+        denseLoaded = true;
+        touchedCount = 0;
+        return;
+      }
+      if (denseLoaded) {
+        currentBuffer.put(0, zeros);
+        denseLoaded = false;
+      } else {
+        for (int i = 0; i < touchedCount; i++) {
+          currentBuffer.put(touched[i], 0.0);
+        }
+      }
+      if (touched.length < input.sparseCount) {
+        touched = new int[Math.max(input.sparseCount, 2 * touched.length)];
+      }
+      // from 0, in arrival order: the same float64 sums as StepInput.sumInto
+      for (int i = 0; i < input.sparseCount; i++) {
+        int index = input.sparseIndex[i];
+        currentBuffer.put(index, currentBuffer.get(index) + input.sparseCurrent[i]);
+        touched[i] = index;
+      }
+      touchedCount = input.sparseCount;
     }
   }
 }

@@ -164,6 +164,45 @@ class EventCodecTest {
         .hasMessageStartingWith("malformed JSON: ");
   }
 
+  /** The hand-built spike record is byte for byte what Jackson's generator writes. */
+  @Test
+  void spikeRecordsAreWhatAJsonGeneratorWrites() throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    String[] ids = {"retina", "a\"quoted\"\\id", "tab\tnewline\n\u0001", "sehr-groß-µ", "😀", ""};
+    com.fasterxml.jackson.core.JsonFactory json = new com.fasterxml.jackson.core.JsonFactory();
+    for (int n = 0; n < 2000; n++) {
+      int[] spikes = random.ints(random.nextInt(20), 0, 1 << 20).sorted().toArray();
+      float[] voltage = random.nextBoolean() ? null : new float[random.nextInt(8)];
+      if (voltage != null) {
+        for (int i = 0; i < voltage.length; i++) {
+          voltage[i] = (float) random.nextDouble(-100, 100);
+        }
+      }
+      SpikeRecord record = new SpikeRecord(ids[random.nextInt(ids.length)],
+          random.nextLong(-1L << 40, 1L << 40), random.nextDouble(-1e12, 1e12) / 7, spikes,
+          voltage);
+      java.io.StringWriter text = new java.io.StringWriter();
+      try (com.fasterxml.jackson.core.JsonGenerator out = json.createGenerator(text)) {
+        out.writeStartObject();
+        out.writeStringField("group", record.group);
+        out.writeNumberField("step", record.step);
+        out.writeNumberField("t", record.t);
+        out.writeFieldName("spikes");
+        out.writeArray(record.spikes, 0, record.spikes.length);
+        if (voltage != null) {
+          out.writeFieldName("voltage");
+          out.writeStartArray();
+          for (float v : voltage) {
+            out.writeNumber(v);
+          }
+          out.writeEndArray();
+        }
+        out.writeEndObject();
+      }
+      assertThat(EventCodec.format(record)).isEqualTo(text.toString());
+    }
+  }
+
   @Test
   void formatsSpikeLateAndDeadLetterRecords() {
     assertThat(EventCodec.format(new SpikeRecord("retina", 12, 12.0, new int[] {3, 17}, null)))

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Throughput and latency of the Spikestream job against a baseline Flink job (parse the same
+# files, key by group, one ValueState counter), side by side in one run, on embedded
+# MiniClusters with parallelism 2 and checkpoints every second. See JobBenchmark's javadoc.
+#
+#   bash flink-job/bench/throughput.sh                 # from the repository root
+#   RUNS=1 FRAMES=50000 EVENTS=500000 bash flink-job/bench/throughput.sh   # a quick look
+#
+# Inputs are generated once into target/bench (gigabytes for the dense case; not committed).
+# Prints the per-run lines and one RESULT line per scenario; all output also goes to
+# flink-job/target/bench/throughput.txt.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$root/flink-job/target/bench
+mkdir -p "$work"
+runs=${RUNS:-3}
+frames=${FRAMES:-200000}
+events=${EVENTS:-2000000}
+
+echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
+(cd "$root" && mvn -B -q -pl neural-core,flink-job -am install -DskipTests)
+
+bench() {
+  (cd "$root" && mvn -B -q -Pbench -pl flink-job verify -Dbench.args="--work $work $*") \
+    | grep -E '^(==|run|RESULT)'
+}
+
+{
+  for backend in hashmap rocksdb; do
+    bench --scenario dense --frames "$frames" --runs "$runs" --state-backend $backend
+    for per_step in 1 10 100; do
+      bench --scenario sparse --events "$events" --per-step $per_step --runs "$runs" \
+        --state-backend $backend
+    done
+  done
+  for interval in 200 10; do
+    bench --scenario latency --rate 20000 --seconds 40 --warmup 10 \
+      --watermark-interval-ms $interval
+  done
+} | tee "$work/throughput.txt"

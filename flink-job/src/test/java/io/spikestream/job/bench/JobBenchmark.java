@@ -1,0 +1,349 @@
+package io.spikestream.job.bench;
+
+import io.spikestream.job.SpikestreamJob;
+import io.spikestream.job.config.GroupConfig;
+import io.spikestream.job.config.GroupsFile;
+import io.spikestream.job.config.JobOptions;
+import io.spikestream.job.event.EventCodec;
+import io.spikestream.job.event.ParsedLine;
+import io.spikestream.job.io.JobIo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * The job's throughput and latency harness (see {@code flink-job/bench/throughput.sh}).
+ *
+ * <p>Throughput: the Spikestream job and the {@link BaselineJob} run alternately over the same
+ * files, each on its own embedded MiniCluster (parallelism 2, checkpoints every second, the
+ * chosen state backend), with the job writing its real file outputs. Each run's rate is its
+ * input lines over Flink's net runtime of the job (deploy to finish, including the final
+ * checkpoint and commit; not JVM or MiniCluster start); the job's spike records and the
+ * baseline's count are checked against the input, so a run that lost events fails.
+ *
+ * <p>Latency: events generated at a steady rate with event time = their wall-clock arrival, the
+ * job's spike records timed as its sink receives them; a record's latency is measured from the
+ * start of its step, which is the arrival of the step's earliest possible event.
+ */
+public final class JobBenchmark {
+
+  private static final String USAGE =
+      """
+      JobBenchmark --work DIR [--scenario dense|sparse|latency] [--runs N]
+                   [--state-backend hashmap|rocksdb]
+        dense:   --frames N (200000) --groups N (16) --neurons N (1000)
+        sparse:  --events N (4000000) --groups N (1000) --neurons N (1000) --per-step K (1)
+        latency: --rate N events/s (20000) --seconds N (30) --warmup N s (10)
+                 --groups N (1000) --neurons N (1000) --watermark-interval-ms N (200)
+      """;
+
+  private JobBenchmark() {}
+
+  /**
+   * Runs one scenario and prints its figures.
+   *
+   * @param args see the usage text ({@code --help})
+   */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i], args[i + 1]);
+    }
+    if (args.length == 0 || args[0].equals("--help") || !options.containsKey("--work")) {
+      System.out.print(USAGE);
+      return;
+    }
+    Path work = Path.of(options.get("--work"));
+    String scenario = options.getOrDefault("--scenario", "dense");
+    String backend = options.getOrDefault("--state-backend", "hashmap");
+    int runs = Integer.parseInt(options.getOrDefault("--runs", "3"));
+    int groups = Integer.parseInt(options.getOrDefault("--groups", scenario.equals("dense")
+        ? "16" : "1000"));
+    int neurons = Integer.parseInt(options.getOrDefault("--neurons", "1000"));
+    switch (scenario) {
+      case "dense" -> {
+        long frames = Long.parseLong(options.getOrDefault("--frames", "200000"));
+        Path dir = work.resolve("dense-" + frames + "x" + groups + "x" + neurons);
+        BenchInput input = reused(dir, neurons);
+        if (input == null) {
+          input = done(BenchInput.dense(dir, frames, groups, neurons));
+        }
+        throughput("dense " + groups + " groups x " + neurons + " neurons", input, backend, runs);
+      }
+      case "sparse" -> {
+        long events = Long.parseLong(options.getOrDefault("--events", "4000000"));
+        double perStep = Double.parseDouble(options.getOrDefault("--per-step", "1"));
+        Path dir = work.resolve("sparse-" + events + "x" + groups + "x" + neurons + "x" + perStep);
+        BenchInput input = reused(dir, neurons);
+        if (input == null) {
+          input = done(BenchInput.sparse(dir, events, groups, neurons, perStep));
+        }
+        throughput("sparse " + groups + " groups x " + neurons + " neurons, " + perStep
+            + " events per group-step", input, backend, runs);
+      }
+      case "latency" -> latency(work, groups, neurons, backend,
+          Integer.parseInt(options.getOrDefault("--rate", "20000")),
+          Integer.parseInt(options.getOrDefault("--seconds", "30")),
+          Integer.parseInt(options.getOrDefault("--warmup", "10")),
+          options.getOrDefault("--watermark-interval-ms", "200"));
+      default -> throw new IllegalArgumentException("--scenario '" + scenario + "' is unknown");
+    }
+  }
+
+  private static BenchInput done(BenchInput input) throws IOException {
+    Files.writeString(input.dir().resolve("done"), input.events() + " " + input.steps());
+    return input;
+  }
+
+  /** The input a previous run generated in {@code dir}, or null. */
+  private static BenchInput reused(Path dir, int neurons) throws IOException {
+    Path done = dir.resolve("done");
+    if (!Files.exists(done)) {
+      return null;
+    }
+    String[] counts = Files.readString(done).trim().split(" ");
+    return new BenchInput(dir, Long.parseLong(counts[0]), Long.parseLong(counts[1]), neurons);
+  }
+
+  private static void throughput(String what, BenchInput input, String backend, int runs)
+      throws Exception {
+    Map<String, GroupConfig> groups = GroupsFile.load(input.groups());
+    System.out.printf(Locale.ROOT, "== %s: %d events, %d steps, backend %s, %d runs each%n",
+        what, input.events(), input.steps(), backend, runs);
+    List<Double> baseline = new ArrayList<>();
+    List<Double> job = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      JobOptions options = options(input, backend, input.dir().resolve("out-" + run));
+      StreamExecutionEnvironment env = environment(options);
+      BaselineJob.build(env, groups, input.eventFiles().toString());
+      JobExecutionResult result = env.execute("baseline");
+      long counted = result.<Long>getAccumulatorResult(BaselineJob.COUNTED);
+      check(counted == input.events(), "baseline counted " + counted + " of " + input.events());
+      baseline.add(report("baseline", run, input, result, 0));
+
+      env = environment(options);
+      new SpikestreamJob(groups, options,
+              JobIo.files(options.input(), groups, null),
+              JobIo.jsonLines(options.output(), JobIo.SPIKES),
+              JobIo.jsonLines(options.output(), JobIo.LATE),
+              JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))
+          .build(env);
+      result = env.execute("spikestream");
+      long records = countLines(Path.of(options.output(), JobIo.SPIKES));
+      check(records == input.steps(), "job wrote " + records + " of " + input.steps() + " steps");
+      check(countLines(Path.of(options.output(), JobIo.LATE)) == 0, "job had late events");
+      check(countLines(Path.of(options.output(), JobIo.DEAD_LETTER)) == 0, "job had dead letters");
+      job.add(report("spikestream", run, input, result, input.neuronSteps()));
+      deleteRecursively(Path.of(options.output()));
+    }
+    double b = median(baseline);
+    double j = median(job);
+    System.out.printf(Locale.ROOT,
+        "RESULT %s | backend %s | baseline %.0f events/s | spikestream %.0f events/s,"
+            + " %.3g neuron-steps/s | ratio %.0f%%%n",
+        what, backend, b, j, j * input.neuronSteps() / input.events(), 100 * j / b);
+  }
+
+  private static JobOptions options(BenchInput input, String backend, Path output) {
+    return JobOptions.parse("--groups", input.groups().toString(),
+        "--input", input.eventFiles().toString(), "--output", output.toString(),
+        "--parallelism", "2", "--checkpoint-interval-ms", "1000", "--state-backend", backend);
+  }
+
+  private static StreamExecutionEnvironment environment(JobOptions options) {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(SpikestreamJob.configuration(options));
+    env.setParallelism(options.parallelism());
+    return env;
+  }
+
+  private static double report(
+      String name, int run, BenchInput input, JobExecutionResult result, long neuronSteps) {
+    double seconds = result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0;
+    double rate = input.events() / seconds;
+    System.out.printf(Locale.ROOT, "run %d %-11s %7.2f s  %,12.0f events/s%s%n", run, name,
+        seconds, rate,
+        neuronSteps > 0 ? String.format(Locale.ROOT, "  %.3g neuron-steps/s",
+            neuronSteps / seconds) : "");
+    return rate;
+  }
+
+  // ---- latency ----
+
+  private static void latency(Path work, int groups, int neurons, String backend, int rate,
+      int seconds, int warmup, String watermarkIntervalMs) throws Exception {
+    Path dir = work.resolve("latency");
+    Files.createDirectories(dir);
+    StringBuilder yaml = new StringBuilder("groups:\n");
+    for (int g = 0; g < groups; g++) {
+      yaml.append("  - {id: ").append(BenchInput.name("g", g)).append(", model: exact, shape: [")
+          .append(neurons).append("], step_time: 1.0, rest_v: -65.0, thresh_v: -50.0}\n");
+    }
+    Files.writeString(dir.resolve("groups.yaml"), yaml);
+    Map<String, GroupConfig> groupMap = GroupsFile.load(dir.resolve("groups.yaml"));
+    JobOptions options = JobOptions.parse("--groups", dir.resolve("groups.yaml").toString(),
+        "--input", "unused", "--output", dir.resolve("out").toString(), "--parallelism", "2",
+        "--checkpoint-interval-ms", "1000", "--state-backend", backend,
+        "--watermark-interval-ms", watermarkIntervalMs);
+
+    long origin = System.nanoTime();
+    LatencySink.reset();
+    StreamExecutionEnvironment env = environment(options);
+    DataGeneratorSource<ParsedLine> source = new DataGeneratorSource<>(
+        new ArrivingEvents(groupMap, origin), (long) rate * seconds,
+        RateLimiterStrategy.perSecond(rate), TypeInformation.of(ParsedLine.class));
+    new SpikestreamJob(groupMap, options, source, new LatencySink(origin, warmup * 1000.0),
+            new DiscardingSink<>(), new DiscardingSink<>())
+        .build(env);
+    env.execute("latency");
+
+    double[] ms = LatencySink.latencies();
+    Arrays.sort(ms);
+    System.out.printf(Locale.ROOT,
+        "RESULT latency | %d events/s over %d groups x %d neurons | backend %s | watermark"
+            + " interval %s ms | %d spike records after %d s warm-up | p50 %.1f ms | p99 %.1f ms"
+            + " | max %.1f ms%n",
+        rate, groups, neurons, backend, watermarkIntervalMs, ms.length, warmup,
+        percentile(ms, 0.50), percentile(ms, 0.99), ms.length == 0 ? Double.NaN : ms[ms.length - 1]);
+  }
+
+  /** Sparse single-neuron events whose event time is their wall-clock arrival. */
+  private static final class ArrivingEvents implements GeneratorFunction<Long, ParsedLine> {
+    private final Map<String, GroupConfig> groups;
+    private final long origin;
+    private transient EventCodec codec;
+    private transient SplittableRandom random;
+    private transient String[] ids;
+
+    ArrivingEvents(Map<String, GroupConfig> groups, long origin) {
+      this.groups = groups;
+      this.origin = origin;
+    }
+
+    @Override
+    public void open(SourceReaderContext context) {
+      codec = new EventCodec(groups);
+      random = new SplittableRandom(context.getIndexOfSubtask());
+      ids = groups.keySet().toArray(String[]::new);
+    }
+
+    @Override
+    public ParsedLine map(Long index) {
+      double t = (System.nanoTime() - origin) / 1e6;
+      String id = ids[random.nextInt(ids.length)];
+      String line = "{\"group\":\"" + id + "\",\"t\":" + t + ",\"index\":["
+          + random.nextInt(groups.get(id).neurons()) + "],\"current\":[1.0]}";
+      return ParsedLine.parse(codec, line);
+    }
+  }
+
+  /** Records each spike record's latency from its step's start, after a warm-up. */
+  private static final class LatencySink implements Sink<String> {
+    private static final List<Double> LATENCIES = new ArrayList<>();
+    private final long origin;
+    private final double warmupMs;
+
+    LatencySink(long origin, double warmupMs) {
+      this.origin = origin;
+      this.warmupMs = warmupMs;
+    }
+
+    static synchronized void reset() {
+      LATENCIES.clear();
+    }
+
+    static double[] latencies() {
+      synchronized (LatencySink.class) {
+        return LATENCIES.stream().mapToDouble(Double::doubleValue).toArray();
+      }
+    }
+
+    @Override
+    public SinkWriter<String> createWriter(WriterInitContext context) {
+      return new SinkWriter<>() {
+        @Override
+        public void write(String record, Context context) {
+          double now = (System.nanoTime() - origin) / 1e6;
+          int at = record.indexOf("\"t\":") + 4;
+          double stepStart = Double.parseDouble(record.substring(at, record.indexOf(',', at)));
+          if (stepStart >= warmupMs) {
+            synchronized (LatencySink.class) {
+              LATENCIES.add(now - stepStart);
+            }
+          }
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {}
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+  // ---- helpers ----
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted[sorted.length / 2];
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    return sorted.length == 0 ? Double.NaN
+        : sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalStateException("benchmark run is wrong: " + message);
+    }
+  }
+
+  private static long countLines(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    long lines = 0;
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.filter(Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+        try (Stream<String> content = Files.lines(file)) {
+          lines += content.count();
+        }
+      }
+    }
+    return lines;
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
