@@ -13,6 +13,8 @@ import io.spikestream.job.event.SpikeRecord;
 import io.spikestream.job.io.JobIo;
 import io.spikestream.job.operator.EventRouter;
 import io.spikestream.job.operator.NeuronStepFunction;
+import io.spikestream.job.operator.NeuronStepOperator;
+import io.spikestream.job.operator.StepWatermarks;
 import io.spikestream.job.operator.SpikeStateSerializers;
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -98,9 +101,9 @@ public final class SpikestreamJob {
     SpikeStateSerializers.register(env.getConfig().getSerializerConfig());
 
     // ---- input lines, parsed; event time per input split (file, Kafka partition) ----
+    long outOfOrdernessMs = options.outOfOrdernessMs(); // the lambda must not capture this job
     WatermarkStrategy<ParsedLine> eventTime =
-        WatermarkStrategy.<ParsedLine>forBoundedOutOfOrderness(
-                Duration.ofMillis(options.outOfOrdernessMs()))
+        WatermarkStrategy.<ParsedLine>forGenerator(context -> new StepWatermarks(outOfOrdernessMs))
             .withTimestampAssigner((line, previous) -> line.timestampMs());
     if (options.idlenessMs() > 0) {
       eventTime = eventTime.withIdleness(Duration.ofMillis(options.idlenessMs()));
@@ -116,7 +119,10 @@ public final class SpikestreamJob {
     SingleOutputStreamOperator<SpikeRecord> spikes =
         timed
             .keyBy(event -> event.group)
-            .process(new NeuronStepFunction(groups, options.emitVoltage()))
+            .transform(
+                "neuron-steps",
+                TypeInformation.of(SpikeRecord.class),
+                new NeuronStepOperator(new NeuronStepFunction(groups, options.emitVoltage())))
             .uid("neuron-steps")
             .name("neuron-steps");
 

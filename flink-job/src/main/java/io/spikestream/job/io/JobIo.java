@@ -217,10 +217,10 @@ public final class JobIo {
         String line, KafkaSinkContext context, Long timestamp) {
       String group = EventCodec.groupOf(line);
       byte[] key = group == null ? null : group.getBytes(StandardCharsets.UTF_8);
-      // Kafka refuses negative timestamps: dead letters have none, steps may start before 1970
-      Long eventTime = timestamp != null && timestamp >= 0 ? timestamp : null;
-      return new ProducerRecord<>(topic, null, eventTime, key,
-          line.getBytes(StandardCharsets.UTF_8));
+      // no record timestamp (the producer stamps the time of writing): event time is in the
+      // line, and a step's event time (often near 1970) would make Kafka's time-based retention
+      // delete the record at once
+      return new ProducerRecord<>(topic, null, null, key, line.getBytes(StandardCharsets.UTF_8));
     }
   }
 }

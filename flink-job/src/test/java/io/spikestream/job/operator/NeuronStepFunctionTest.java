@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +35,7 @@ class NeuronStepFunctionTest {
       boolean emitVoltage, OperatorSubtaskState restoredFrom, String backend) throws Exception {
     KeyedOneInputStreamOperatorTestHarness<String, InputEvent, SpikeRecord> harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new NeuronStepFunction(Fixtures.groups(), emitVoltage)),
+            new NeuronStepOperator(new NeuronStepFunction(Fixtures.groups(), emitVoltage)),
             (InputEvent e) -> e.group,
             Types.STRING);
     if (backend.equals("rocksdb")) {
@@ -88,6 +87,20 @@ class NeuronStepFunctionTest {
     harness.processWatermark(2); // no timestamp <= 2 follows, so no t < 3
     assertThat(spikes())
         .containsExactly("{\"group\":\"small\",\"step\":2,\"t\":2.0,\"spikes\":[0,3,5]}");
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  /** A drained or finished input runs every pending step, even without a final watermark. */
+  @Test
+  void theEndOfInputRunsEveryPendingStep() throws Exception {
+    send("{\"group\":\"small\",\"t\":2.5,\"override\":[1]}");
+    send("{\"group\":\"small\",\"t\":7.0,\"override\":[4]}");
+    harness.processWatermark(2);
+    assertThat(spikes()).containsExactly(
+        "{\"group\":\"small\",\"step\":2,\"t\":2.0,\"spikes\":[1]}");
+    harness.endInput();
+    assertThat(spikes()).containsExactly(
+        "{\"group\":\"small\",\"step\":7,\"t\":7.0,\"spikes\":[4]}");
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
