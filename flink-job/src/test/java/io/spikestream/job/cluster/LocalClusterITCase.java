@@ -50,20 +50,10 @@ import org.junit.jupiter.api.io.TempDir;
  * file only once the previous marker is committed. So the job cannot finish before the faults
  * are done however fast it runs, and every fault falls after a known completed checkpoint.
  * {@code flink stop --drain} ends a run: its final watermark runs every pending step and the
- * sinks commit. Event time is per file (the source's splits), hence two options:
- *
- * <ul>
- *   <li>{@code --idleness-ms 0}: no reader is ever idle. Flink drops every watermark, the final
- *       one of a drain included, that a source task emits while its output is marked idle; with
- *       the default idleness a drain after a quiet second lost all pending steps in some runs.
- *       Without idleness a reader that is not reading holds the watermark back, so no event is
- *       late however the files are spread over the readers.
- *   <li>{@code --watermark-interval-ms 1}: a split emits its watermark only on the periodic
- *       tick, and a file read entirely between two ticks never moves event time (with the
- *       default 200 ms, and even with 10 ms, steps here often ran only at the drain). Each kill
- *       waits until steps ran since the previous restart, so the restarted tasks really ran
- *       ND4J before they are killed again.
- * </ul>
+ * sinks commit. Event time is per file (the source's splits) with the job's defaults: each
+ * event moves its file's watermark at once, and a reader without a file stops holding event time
+ * back after {@code --idleness-ms}; steps run while the files come, so the restarted tasks really
+ * ran ND4J before they are killed again.
  *
  * <p>What the restarts exercise about ND4J, whose JNI libraries may belong to one classloader
  * only:
@@ -257,9 +247,7 @@ class LocalClusterITCase {
           "--output", output.toString(),
           "--checkpoint-dir", cluster.resolve("checkpoints").toUri().toString(),
           "--checkpoint-interval-ms", "300",
-          "--out-of-orderness-ms", "3",
-          "--idleness-ms", "0",
-          "--watermark-interval-ms", "1"));
+          "--out-of-orderness-ms", "3"));
       args.addAll(List.of(extra));
       return args;
     }
