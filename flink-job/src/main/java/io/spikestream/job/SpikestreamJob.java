@@ -12,7 +12,6 @@ import io.spikestream.job.event.ParsedLine;
 import io.spikestream.job.event.SpikeRecord;
 import io.spikestream.job.io.JobIo;
 import io.spikestream.job.operator.EventRouter;
-import io.spikestream.job.operator.NeuronStepFunction;
 import io.spikestream.job.operator.NeuronStepOperator;
 import io.spikestream.job.operator.StepWatermarks;
 import io.spikestream.job.operator.SpikeStateSerializers;
@@ -122,7 +121,7 @@ public final class SpikestreamJob {
             .transform(
                 "neuron-steps",
                 TypeInformation.of(SpikeRecord.class),
-                new NeuronStepOperator(new NeuronStepFunction(groups, options.emitVoltage())))
+                new NeuronStepOperator(groups, options.emitVoltage()))
             .uid("neuron-steps")
             .name("neuron-steps");
 
@@ -135,7 +134,7 @@ public final class SpikestreamJob {
         .uid("spikes-sink")
         .name("spikes");
     spikes
-        .getSideOutput(NeuronStepFunction.LATE)
+        .getSideOutput(NeuronStepOperator.LATE)
         .map((LateEvent late) -> EventCodec.format(late))
         .uid("format-late")
         .name("format-late")

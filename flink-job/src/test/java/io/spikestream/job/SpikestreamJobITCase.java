@@ -119,7 +119,7 @@ class SpikestreamJobITCase {
    * A monitored directory read to the end, its readers idle, then {@code stop --drain}: the last
    * steps, still pending, run before the job ends. (Flink 2.2 may drop the final watermark of an
    * idle source, FLINK-40499; seen on the local cluster, not reliably here, so the operator's own
-   * guard, running pending steps at the end of its input, is tested in NeuronStepFunctionTest.)
+   * guard, running pending steps at the end of its input, is tested in NeuronStepOperatorTest.)
    */
   @Test
   void drainingAnIdleMonitoredRunRunsItsLastSteps() throws Exception {

@@ -1,46 +1,381 @@
 package io.spikestream.job.operator;
 
+import io.spikestream.job.config.GroupConfig;
 import io.spikestream.job.event.InputEvent;
+import io.spikestream.job.event.LateEvent;
 import io.spikestream.job.event.SpikeRecord;
+import io.spikestream.neural.ExactNeuron;
+import io.spikestream.neural.SpikeSnapshot;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs a {@link NeuronStepFunction} and, when its input ends for good (a bounded input read to
- * the end, or {@code stop --drain}), every step still pending, even if the final watermark never
- * came.
+ * The keyed neuron operator: for each group (the key) it bins input events into simulation steps
+ * of event time, runs each step on an {@link ExactNeuron} once the watermark passes its end, and
+ * emits one {@link SpikeRecord} per step that received events.
  *
- * <p>Why: Flink 2.2 drops the end-of-time watermark of a source that is idle when it is drained
- * (FLINK-40499: the chain outputs discard watermarks while the announced status is idle), and a
- * step runs only when the watermark passes it, so a drained job would silently lose its last
- * steps. A stop without drain (savepoint to resume from) is not an end of input: pending steps
- * stay in the state then.
+ * <p>Per group it keeps, as Flink managed keyed state: the spike buffer ({@link #SPIKES}, bit-packed
+ * through neural-core's Kryo serializer), the group's clock, the last step run ({@link #CLOCK}), and
+ * the inputs of pending steps ({@link #PENDING}). A step's events are superposed: currents summed,
+ * overrides united; if any event carries an override, the step's spikes are the override. Steps
+ * run in order; an event whose step already ran goes to {@link #LATE}. Steps without events need
+ * no work: an ExactNeuron step without input spikes nothing, so only the clock moves past them.
+ *
+ * <p>Between checkpoints the operator works on its own copy of that state in memory and writes
+ * what changed into Flink's keyed state just before each checkpoint or savepoint barrier ({@link
+ * #prepareSnapshotPreBarrier}), the way Flink's mini-batch operators do: an event then costs a
+ * lookup and an addition, not keyed-state reads and writes and a timer, which is most of the cost
+ * of a step when steps have few events. Everything a checkpoint holds is in keyed state, so
+ * recovery, savepoints and rescaling work as with state written at once; after a restore, the
+ * pending steps are read back into memory in {@link #open}. Steps run on the watermark, in order
+ * of their due time, and at the end of the input all pending steps run.
  */
-public class NeuronStepOperator extends KeyedProcessOperator<String, InputEvent, SpikeRecord>
-    implements BoundedOneInput {
+public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
+    implements OneInputStreamOperator<InputEvent, SpikeRecord>, BoundedOneInput {
 
   private static final long serialVersionUID = 1L;
 
-  private boolean endOfTime;
+  /** Events whose step had already run, with the reason. */
+  public static final OutputTag<LateEvent> LATE = new OutputTag<>("late") {};
+
+  /** The group's spike buffer after its last step. */
+  static final ValueStateDescriptor<SpikeSnapshot> SPIKES =
+      new ValueStateDescriptor<>("spikes", SpikeStateSerializers.spikeSnapshotSerializer());
+
+  /** The last step run of the group. */
+  static final ValueStateDescriptor<Long> CLOCK = new ValueStateDescriptor<>("last step", Types.LONG);
+
+  /** The inputs of the steps that received events and have not run, by step number. */
+  static final MapStateDescriptor<Long, StepInput> PENDING =
+      new MapStateDescriptor<>("pending steps", Types.LONG, TypeInformation.of(StepInput.class));
+
+  private final Map<String, GroupConfig> groups;
+  private final boolean emitVoltage;
+
+  private transient ValueState<SpikeSnapshot> spikeState;
+  private transient ValueState<Long> clockState;
+  private transient MapState<Long, StepInput> pendingState;
+
+  /** Every group this instance has seen, with its neuron and what it knows of its state. */
+  private transient Map<String, GroupRun> runs;
+
+  /** Groups with pending steps, by the watermark at which their first one is due. */
+  private transient TreeSet<GroupRun> waiting;
+
+  /** Groups whose state changed since the last barrier. */
+  private transient List<GroupRun> changed;
+
+  private transient long watermark;
+  private transient boolean endOfTime;
+  private transient Counter applied;
+  private transient Counter late;
+  private transient Counter steps;
 
   /**
-   * @param function the keyed neuron step function
+   * @param groups the groups by id
+   * @param emitVoltage whether spike records carry the voltages after each step
    */
-  public NeuronStepOperator(NeuronStepFunction function) {
-    super(function);
+  public NeuronStepOperator(Map<String, GroupConfig> groups, boolean emitVoltage) {
+    this.groups = groups;
+    this.emitVoltage = emitVoltage;
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    spikeState = getKeyedStateStore().getState(SPIKES);
+    clockState = getKeyedStateStore().getState(CLOCK);
+    pendingState = getKeyedStateStore().getMapState(PENDING);
+    runs = new HashMap<>();
+    waiting = new TreeSet<>(
+        Comparator.comparingLong((GroupRun run) -> run.due).thenComparing(run -> run.group.id()));
+    changed = new ArrayList<>();
+    watermark = Long.MIN_VALUE;
+    applied = getMetricGroup().counter("eventsApplied");
+    late = getMetricGroup().counter("eventsLate");
+    steps = getMetricGroup().counter("stepsRun");
+    restorePending();
+  }
+
+  /** Reads the pending steps a checkpoint held back into memory (none on a fresh start). */
+  private void restorePending() throws Exception {
+    List<String> keys;
+    try (Stream<String> stored =
+        this.<String>getKeyedStateBackend().getKeys(PENDING.getName(), VoidNamespace.INSTANCE)) {
+      keys = stored.toList();
+    }
+    for (String key : keys) {
+      setCurrentKey(key);
+      GroupRun run = run(key);
+      for (Map.Entry<Long, StepInput> entry : pendingState.entries()) {
+        // a copy: the heap backend's state objects must not change under its snapshots
+        run.pending.put(entry.getKey(), entry.getValue().copy());
+      }
+      if (!run.pending.isEmpty()) {
+        run.due = run.group.timerOf(run.pending.firstKey());
+        waiting.add(run);
+      }
+    }
+  }
+
+  private GroupRun run(String id) {
+    GroupRun run = runs.get(id);
+    if (run == null) {
+      run = new GroupRun(groups.get(id));
+      runs.put(id, run);
+    }
+    return run;
+  }
+
+  @Override
+  public void processElement(StreamRecord<InputEvent> element) throws Exception {
+    InputEvent event = element.getValue();
+    GroupRun run = run(event.group);
+    long lastStep = run.lastStep(clockState);
+    if (event.step <= lastStep) {
+      late.inc();
+      output.collect(LATE, new StreamRecord<>(
+          new LateEvent(
+              event, "step " + event.step + " already ran (last step run: " + lastStep + ")"),
+          element.getTimestamp()));
+      return;
+    }
+    StepInput input = run.pending.get(event.step);
+    if (input == null) {
+      input = new StepInput();
+      boolean first = run.pending.isEmpty() || event.step < run.pending.firstKey();
+      if (first) {
+        waiting.remove(run);
+      }
+      run.pending.put(event.step, input);
+      if (first) {
+        run.due = run.group.timerOf(event.step);
+        waiting.add(run);
+      }
+    }
+    input.add(event);
+    markChanged(run);
+    applied.inc();
   }
 
   @Override
   public void processWatermark(Watermark mark) throws Exception {
-    endOfTime |= mark.getTimestamp() == Long.MAX_VALUE;
+    if (mark.getTimestamp() > watermark) {
+      watermark = mark.getTimestamp();
+      endOfTime = watermark == Long.MAX_VALUE;
+      runDueSteps();
+    }
     super.processWatermark(mark);
   }
 
   @Override
   public void endInput() throws Exception {
+    // Flink 2.2 may drop the final watermark of a drained source that was idle (FLINK-40499)
     if (!endOfTime) {
       processWatermark(Watermark.MAX_WATERMARK);
+    }
+  }
+
+  /** Runs, group by group, every pending step whose end the watermark has passed. */
+  private void runDueSteps() throws Exception {
+    while (!waiting.isEmpty() && waiting.first().due <= watermark) {
+      GroupRun run = waiting.pollFirst();
+      setCurrentKey(run.group.id());
+      while (!run.pending.isEmpty() && run.group.timerOf(run.pending.firstKey()) <= watermark) {
+        Map.Entry<Long, StepInput> step = run.pending.pollFirstEntry();
+        output.collect(new StreamRecord<>(
+            runStep(run, step.getKey(), step.getValue()), run.group.timerOf(step.getKey())));
+      }
+      markChanged(run);
+      if (!run.pending.isEmpty()) {
+        run.due = run.group.timerOf(run.pending.firstKey());
+        waiting.add(run);
+      }
+    }
+  }
+
+  private SpikeRecord runStep(GroupRun run, long step, StepInput input) throws Exception {
+    // the neuron holds the spikes of the group's last step unless this instance has not run one
+    // since it started (or was restored): only then read them back
+    long lastStep = run.lastStep(clockState);
+    if (run.neuronStep != lastStep) {
+      SpikeSnapshot previous = spikeState.value();
+      if (previous != null) {
+        run.neuron.restore(previous);
+      } else {
+        run.neuron.clear();
+      }
+    }
+    if (input.overridden) {
+      run.forced.put(0, run.noSpikes);
+      for (int i = 0; i < input.overrideCount; i++) {
+        run.forced.put(input.override[i], (byte) 1);
+      }
+      run.neuron.forward(null, run.overrideArray);
+    } else {
+      run.loadCurrents(input);
+      run.neuron.forward(run.currentArray);
+    }
+    run.lastStep = step;
+    run.neuronStep = step;
+    run.stepped = true;
+    steps.inc();
+    float[] voltage = emitVoltage ? run.neuron.voltage().data().asFloat() : null;
+    GroupConfig group = run.group;
+    return new SpikeRecord(
+        group.id(), step, group.stepStart(step), run.neuron.spikedIndices(), voltage);
+  }
+
+  private void markChanged(GroupRun run) {
+    if (!run.changed) {
+      run.changed = true;
+      changed.add(run);
+    }
+  }
+
+  /**
+   * Writes what changed since the last barrier into keyed state: the spike buffer and clock of
+   * groups that stepped, and the pending steps of groups whose pending steps changed.
+   */
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    super.prepareSnapshotPreBarrier(checkpointId);
+    for (GroupRun run : changed) {
+      setCurrentKey(run.group.id());
+      if (run.stepped) {
+        spikeState.update(run.neuron.snapshot());
+        clockState.update(run.lastStep);
+        run.stepped = false;
+      }
+      pendingState.clear();
+      for (Map.Entry<Long, StepInput> entry : run.pending.entrySet()) {
+        // a copy: later events change the in-memory input, never the snapshot's
+        pendingState.put(entry.getKey(), entry.getValue().copy());
+      }
+      run.changed = false;
+    }
+    changed.clear();
+  }
+
+  /** The number of pending steps of all groups, for tests. */
+  int pendingSteps() {
+    return runs.values().stream().mapToInt(run -> run.pending.size()).sum();
+  }
+
+  /** A group's neuron, input buffers and in-memory state on this instance. */
+  private static final class GroupRun {
+    /** No step has run: the clock state is empty. */
+    static final long NONE = Long.MIN_VALUE;
+    /** Not read from the clock state yet. */
+    static final long UNKNOWN = Long.MIN_VALUE + 1;
+
+    final GroupConfig group;
+    final ExactNeuron neuron;
+    final INDArray currentArray;
+    final DoubleBuffer currentBuffer;
+    final double[] zeros;
+    final INDArray overrideArray;
+    final ByteBuffer forced;
+    final byte[] noSpikes;
+
+    /** Pending steps' inputs by step, the authoritative copy between barriers. */
+    final TreeMap<Long, StepInput> pending = new TreeMap<>();
+    /** The watermark at which the first pending step is due (while in the waiting set). */
+    long due;
+    /** The group's last step run, once read from the clock state; else {@link #UNKNOWN}. */
+    long lastStep = UNKNOWN;
+    /** The step whose spikes {@link #neuron} holds; {@link #NONE} for a cleared neuron. */
+    long neuronStep = NONE;
+    /** Whether a step ran since the last barrier (spikes and clock to write). */
+    boolean stepped;
+    /** Whether anything changed since the last barrier (listed in {@code changed}). */
+    boolean changed;
+    /** Whether the current buffer may be non-zero anywhere (after a dense step). */
+    boolean denseLoaded;
+    /** The indices a sparse step wrote, to zero before the next: {@code touchedCount} used. */
+    int[] touched = new int[16];
+    int touchedCount;
+
+    GroupRun(GroupConfig group) {
+      this.group = group;
+      neuron = group.newNeuron();
+      currentArray = Nd4j.create(DataType.DOUBLE, group.batchedShape(), 'c');
+      currentBuffer =
+          currentArray.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+      zeros = new double[group.neurons()];
+      overrideArray = Nd4j.create(DataType.BOOL, group.batchedShape(), 'c');
+      forced = overrideArray.data().asNio();
+      noSpikes = new byte[forced.capacity()];
+    }
+
+    /**
+     * The group's last step run ({@link #NONE} if none); reads the clock state once, with the
+     * group as the current key.
+     */
+    long lastStep(ValueState<Long> clockState) throws IOException {
+      if (lastStep == UNKNOWN) {
+        Long clock = clockState.value();
+        lastStep = clock == null ? NONE : clock;
+      }
+      return lastStep;
+    }
+
+    /**
+     * Puts a step's summed currents into the input array. A sparse step costs its own entries
+     * (plus the previous sparse step's, zeroed back), not the group's size.
+     */
+    void loadCurrents(StepInput input) {
+      if (input.dense != null) {
+        currentBuffer.put(0, input.dense);
+        denseLoaded = true;
+        touchedCount = 0;
+        return;
+      }
+      if (denseLoaded) {
+        currentBuffer.put(0, zeros);
+        denseLoaded = false;
+      } else {
+        for (int i = 0; i < touchedCount; i++) {
+          currentBuffer.put(touched[i], 0.0);
+        }
+      }
+      if (touched.length < input.sparseCount) {
+        touched = new int[Math.max(input.sparseCount, 2 * touched.length)];
+      }
+      // from 0, in arrival order: the same float64 sums as StepInput.sumInto
+      for (int i = 0; i < input.sparseCount; i++) {
+        int index = input.sparseIndex[i];
+        currentBuffer.put(index, currentBuffer.get(index) + input.sparseCurrent[i]);
+        touched[i] = index;
+      }
+      touchedCount = input.sparseCount;
     }
   }
 }

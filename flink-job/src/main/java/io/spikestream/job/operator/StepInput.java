@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Everything the events of one pending step carried, kept until the step runs: a Flink POJO held
- * in {@link NeuronStepFunction}'s map state.
+ * in {@link NeuronStepOperator}'s map state.
  *
  * <p>Each neuron's current is the float64 sum of its events' currents in arrival order, starting
  * from 0, exactly as a straightforward per-step loop over the events would add them (float sums
@@ -89,6 +89,25 @@ public class StepInput {
       System.arraycopy(event.override, 0, override, overrideCount, event.override.length);
       overrideCount = needed;
     }
+  }
+
+  /**
+   * A deep copy, so that state written to a heap backend never shares arrays with an input that
+   * goes on changing.
+   *
+   * @return the copy
+   */
+  public StepInput copy() {
+    StepInput copy = new StepInput();
+    copy.dense = dense == null ? null : dense.clone();
+    copy.sparseIndex = sparseIndex == null ? null : Arrays.copyOf(sparseIndex, sparseCount);
+    copy.sparseCurrent = sparseCurrent == null ? null : Arrays.copyOf(sparseCurrent, sparseCount);
+    copy.sparseCount = sparseCount;
+    copy.override = override == null ? null : Arrays.copyOf(override, overrideCount);
+    copy.overrideCount = overrideCount;
+    copy.overridden = overridden;
+    copy.events = events;
+    return copy;
   }
 
   /**

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The keyed neuron operator in Flink's keyed operator test harness. */
-class NeuronStepFunctionTest {
+class NeuronStepOperatorTest {
 
   private final EventCodec codec = new EventCodec(Fixtures.groups());
   private KeyedOneInputStreamOperatorTestHarness<String, InputEvent, SpikeRecord> harness;
@@ -35,7 +35,7 @@ class NeuronStepFunctionTest {
       boolean emitVoltage, OperatorSubtaskState restoredFrom, String backend) throws Exception {
     KeyedOneInputStreamOperatorTestHarness<String, InputEvent, SpikeRecord> harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new NeuronStepOperator(new NeuronStepFunction(Fixtures.groups(), emitVoltage)),
+            new NeuronStepOperator(Fixtures.groups(), emitVoltage),
             (InputEvent e) -> e.group,
             Types.STRING);
     if (backend.equals("rocksdb")) {
@@ -58,6 +58,10 @@ class NeuronStepFunctionTest {
     harness.close();
   }
 
+  private int pendingSteps() {
+    return ((NeuronStepOperator) harness.getOneInputOperator()).pendingSteps();
+  }
+
   private void send(String json) throws Exception {
     InputEvent event = codec.parse(json);
     harness.processElement(new StreamRecord<>(event, event.timestampMs()));
@@ -72,7 +76,7 @@ class NeuronStepFunctionTest {
   }
 
   private List<String> late() {
-    var records = harness.getSideOutput(NeuronStepFunction.LATE);
+    var records = harness.getSideOutput(NeuronStepOperator.LATE);
     return records == null
         ? List.of()
         : records.stream().map(r -> EventCodec.format((LateEvent) r.getValue())).toList();
@@ -81,13 +85,13 @@ class NeuronStepFunctionTest {
   @Test
   void stepRunsOnlyOnceTheWatermarkPassesItsEnd() throws Exception {
     send("{\"group\":\"small\",\"t\":2.5,\"currents\":[1,-1,0,2,-0.0,1e-9]}");
-    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    assertThat(pendingSteps()).isEqualTo(1);
     harness.processWatermark(1); // events at t >= 2 may still come: step 2 [2, 3) must wait
     assertThat(spikes()).isEmpty();
     harness.processWatermark(2); // no timestamp <= 2 follows, so no t < 3
     assertThat(spikes())
         .containsExactly("{\"group\":\"small\",\"step\":2,\"t\":2.0,\"spikes\":[0,3,5]}");
-    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(pendingSteps()).isZero();
   }
 
   /** A drained or finished input runs every pending step, even without a final watermark. */
@@ -101,7 +105,7 @@ class NeuronStepFunctionTest {
     harness.endInput();
     assertThat(spikes()).containsExactly(
         "{\"group\":\"small\",\"step\":7,\"t\":7.0,\"spikes\":[4]}");
-    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(pendingSteps()).isZero();
   }
 
   @Test
@@ -140,7 +144,7 @@ class NeuronStepFunctionTest {
             "{\"group\":\"small\",\"step\":0,\"t\":0.0,\"spikes\":[0]}",
             "{\"group\":\"small\",\"step\":3,\"t\":3.0,\"spikes\":[1]}",
             "{\"group\":\"small\",\"step\":1000000,\"t\":1000000.0,\"spikes\":[5]}");
-    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(pendingSteps()).isZero();
   }
 
   @Test
@@ -205,7 +209,34 @@ class NeuronStepFunctionTest {
         .containsExactlyInAnyOrder(
             "{\"group\":\"small\",\"step\":0,\"t\":0.0,\"spikes\":[0]}",
             "{\"group\":\"fast\",\"step\":0,\"t\":10.0,\"spikes\":[7]}");
+    assertThat(harness.numKeyedStateEntries()).as("nothing written between barriers").isZero();
+    harness.prepareSnapshotPreBarrier(1L);
     assertThat(harness.numKeyedStateEntries()).isEqualTo(4); // spikes and clock of each group
+  }
+
+  /**
+   * What goes into a snapshot is a copy: events after the barrier change neither it nor, on a
+   * heap backend, the state objects an asynchronous snapshot is still writing.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void eventsAfterABarrierDoNotChangeTheSnapshot(String backend) throws Exception {
+    harness.close();
+    harness = open(false, null, backend);
+    send("{\"group\":\"small\",\"t\":1.0,\"index\":[2],\"current\":[1]}");
+    harness.prepareSnapshotPreBarrier(1L);
+    OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+    send("{\"group\":\"small\",\"t\":1.2,\"index\":[2,4],\"current\":[-2,1]}");
+    harness.prepareSnapshotPreBarrier(2L);
+    harness.processWatermark(Long.MAX_VALUE);
+    assertThat(spikes()).containsExactly(
+        "{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[4]}");
+    harness.close();
+
+    harness = open(false, snapshot, backend);
+    harness.processWatermark(Long.MAX_VALUE);
+    assertThat(spikes()).containsExactly(
+        "{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[2]}");
   }
 
   @Test
@@ -229,11 +260,12 @@ class NeuronStepFunctionTest {
     send("{\"group\":\"small\",\"t\":1.0,\"index\":[2],\"current\":[1]}");
     send("{\"group\":\"fast\",\"t\":10.0,\"override\":[6]}");
     assertThat(spikes()).hasSize(1);
+    harness.prepareSnapshotPreBarrier(1L); // as a task does before each barrier
     OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
     harness.close();
 
     harness = open(false, snapshot, backend);
-    assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+    assertThat(pendingSteps()).isEqualTo(2);
     send("{\"group\":\"small\",\"t\":1.5,\"index\":[3],\"current\":[1]}");
     send("{\"group\":\"small\",\"t\":0.5,\"override\":[1]}"); // step 0 ran before the snapshot
     harness.processWatermark(Long.MAX_VALUE);
