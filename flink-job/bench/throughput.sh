@@ -22,7 +22,7 @@ echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(fre
 
 bench() {
   (cd "$root" && mvn -B -q -Pbench -pl flink-job verify -Dbench.args="--work $work $*") \
-    | grep -E '^(==|run|RESULT)'
+    | grep -E '^(==|run|warm-up|RESULT)'
 }
 
 {

@@ -167,7 +167,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
           element.getTimestamp()));
       return;
     }
-    StepInput input = run.pending.get(event.step);
+    // events mostly come in step order: the step of the group's previous event, most often
+    StepInput input = event.step == run.lastInputStep ? run.lastInput : run.pending.get(event.step);
     if (input == null) {
       input = new StepInput();
       boolean first = run.pending.isEmpty() || event.step < run.pending.firstKey();
@@ -181,6 +182,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       }
     }
     input.add(event);
+    run.lastInputStep = event.step;
+    run.lastInput = input;
     markChanged(run);
     applied.inc();
   }
@@ -210,6 +213,10 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       setCurrentKey(run.group.id());
       while (!run.pending.isEmpty() && run.group.timerOf(run.pending.firstKey()) <= watermark) {
         Map.Entry<Long, StepInput> step = run.pending.pollFirstEntry();
+        if (step.getValue() == run.lastInput) {
+          run.lastInput = null;
+          run.lastInputStep = GroupRun.NONE;
+        }
         output.collect(new StreamRecord<>(
             runStep(run, step.getKey(), step.getValue()), run.group.timerOf(step.getKey())));
       }
@@ -309,6 +316,9 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     final TreeMap<Long, StepInput> pending = new TreeMap<>();
     /** The watermark at which the first pending step is due (while in the waiting set). */
     long due;
+    /** The pending input the group's previous event went to, and its step; or null, NONE. */
+    StepInput lastInput;
+    long lastInputStep = NONE;
     /** The group's last step run, once read from the clock state; else {@link #UNKNOWN}. */
     long lastStep = UNKNOWN;
     /** The step whose spikes {@link #neuron} holds; {@link #NONE} for a cleared neuron. */

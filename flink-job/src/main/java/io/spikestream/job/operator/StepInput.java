@@ -70,7 +70,7 @@ public class StepInput {
     } else if (event.index != null && event.index.length > 0) {
       int needed = sparseCount + event.index.length;
       if (sparseIndex == null || sparseIndex.length < needed) {
-        int capacity = Math.max(needed, sparseIndex == null ? 0 : 2 * sparseIndex.length);
+        int capacity = Math.max(needed, sparseIndex == null ? 8 : 2 * sparseIndex.length);
         sparseIndex = sparseIndex == null ? new int[capacity] : Arrays.copyOf(sparseIndex, capacity);
         sparseCurrent =
             sparseCurrent == null ? new double[capacity] : Arrays.copyOf(sparseCurrent, capacity);

@@ -129,18 +129,20 @@ public final class JobBenchmark {
   private static void throughput(String what, BenchInput input, String backend, int runs)
       throws Exception {
     Map<String, GroupConfig> groups = GroupsFile.load(input.groups());
-    System.out.printf(Locale.ROOT, "== %s: %d events, %d steps, backend %s, %d runs each%n",
+    System.out.printf(Locale.ROOT,
+        "== %s: %d events, %d steps, backend %s, a warm-up and %d runs each%n",
         what, input.events(), input.steps(), backend, runs);
     List<Double> baseline = new ArrayList<>();
     List<Double> job = new ArrayList<>();
-    for (int run = 1; run <= runs; run++) {
+    // run 0 warms up the JIT for both jobs and is not counted
+    for (int run = 0; run <= runs; run++) {
       JobOptions options = options(input, backend, input.dir().resolve("out-" + run));
       StreamExecutionEnvironment env = environment(options);
       BaselineJob.build(env, groups, input.eventFiles().toString());
       JobExecutionResult result = env.execute("baseline");
       long counted = result.<Long>getAccumulatorResult(BaselineJob.COUNTED);
       check(counted == input.events(), "baseline counted " + counted + " of " + input.events());
-      baseline.add(report("baseline", run, input, result, 0));
+      double baselineRate = report("baseline", run, input, result, 0);
 
       env = environment(options);
       new SpikestreamJob(groups, options,
@@ -154,7 +156,11 @@ public final class JobBenchmark {
       check(records == input.steps(), "job wrote " + records + " of " + input.steps() + " steps");
       check(countLines(Path.of(options.output(), JobIo.LATE)) == 0, "job had late events");
       check(countLines(Path.of(options.output(), JobIo.DEAD_LETTER)) == 0, "job had dead letters");
-      job.add(report("spikestream", run, input, result, input.neuronSteps()));
+      double jobRate = report("spikestream", run, input, result, input.neuronSteps());
+      if (run > 0) {
+        baseline.add(baselineRate);
+        job.add(jobRate);
+      }
       deleteRecursively(Path.of(options.output()));
     }
     double b = median(baseline);
@@ -182,7 +188,8 @@ public final class JobBenchmark {
       String name, int run, BenchInput input, JobExecutionResult result, long neuronSteps) {
     double seconds = result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0;
     double rate = input.events() / seconds;
-    System.out.printf(Locale.ROOT, "run %d %-11s %7.2f s  %,12.0f events/s%s%n", run, name,
+    System.out.printf(Locale.ROOT, "%s %-11s %7.2f s  %,12.0f events/s%s%n",
+        run == 0 ? "warm-up" : "run " + run, name,
         seconds, rate,
         neuronSteps > 0 ? String.format(Locale.ROOT, "  %.3g neuron-steps/s",
             neuronSteps / seconds) : "");
