@@ -15,7 +15,7 @@ work=$root/flink-job/target/bench
 mkdir -p "$work"
 runs=${RUNS:-3}
 frames=${FRAMES:-200000}
-events=${EVENTS:-2000000}
+events=${EVENTS:-4000000}
 
 echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
 (cd "$root" && mvn -B -q -pl neural-core,flink-job -am install -DskipTests)

@@ -248,11 +248,12 @@ public final class ExactNeuron extends Neuron {
     for (; i + 8 <= n; i += 8) {
       long eight = spikeBytes.getLong(i);
       if (eight != 0) {
-        for (int b = 0; b < 8; b++) {
-          if ((eight >>> (b << 3) & 0xFF) != 0) {
-            words[(i + b) >>> 6] |= 1L << (i + b);
-          }
-        }
+        // each nonzero byte to 1 in its low bit, then the eight low bits gathered into one
+        // byte by a multiplication (byte b to bit b), shifted to the neurons' place in the word
+        long ones = (((eight & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL | eight)
+            & 0x8080808080808080L) >>> 7;
+        long bits = (ones * 0x0102040810204080L) >>> 56;
+        words[i >>> 6] |= bits << (i & 63);
       }
     }
     for (; i < n; i++) {

@@ -344,13 +344,21 @@ public final class JobBenchmark {
     return lines;
   }
 
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
+  /** Deletes a run's output; Flink may still be removing subsumed checkpoints, so retries. */
+  private static void deleteRecursively(Path dir) throws InterruptedException {
+    for (int attempt = 0; ; attempt++) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+        return;
+      } catch (IOException | UncheckedIOException e) {
+        if (attempt == 5) {
+          throw new IllegalStateException("cannot delete " + dir, e);
+        }
+        Thread.sleep(500);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
+
 }
