@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,6 +49,9 @@ public final class ExactNeuron extends Neuron {
 
   /** A direct view of {@link #spikeBuffer}'s memory, one byte per neuron, for Java-side reads. */
   private ByteBuffer spikeBytes;
+
+  /** Zeros to clear the spike buffer with, for sparse steps; allocated on first use. */
+  private byte[] silence;
 
   private SpikeKernel kernel;
 
@@ -203,6 +207,55 @@ public final class ExactNeuron extends Neuron {
       kernel.nonzero(override);
     } else {
       kernel.positive(inputs);
+    }
+    return spikeBuffer;
+  }
+
+  /**
+   * Runs one step whose input currents are zero except at the given neurons: the same spikes and
+   * state as {@link #forward(INDArray) forward(inputs)} for such inputs, at a cost proportional to
+   * {@code count} and a clear of the spike buffer, not to one comparison per neuron. Neurons not
+   * listed are not read: their input must be zero (it is then not positive, so they do not spike).
+   *
+   * @param inputs presynaptic currents, I(t), in nA, {@code [B, N...]}, zero outside {@code
+   *     indices}
+   * @param indices flat c-order indices into the batched shape where the input may be nonzero;
+   *     repeats allowed
+   * @param count how many of {@code indices} to use, from the start
+   * @return the spike buffer, BOOL, {@code [B, N...]}, overwritten by the next step
+   * @throws IllegalArgumentException if {@code inputs} is not numeric or not of the batched shape,
+   *     {@code count} is out of {@code [0, indices.length]} or an index is out of range; the state
+   *     is then unchanged
+   */
+  public INDArray forwardSparse(INDArray inputs, int[] indices, int count) {
+    requireBatchedShape("inputs", inputs);
+    SpikeKernel.requireNumeric("inputs", inputs);
+    if (indices == null || count < 0 || count > indices.length) {
+      throw new IllegalArgumentException("'count' of " + count + " is out of range [0, "
+          + (indices == null ? "null" : indices.length) + "]");
+    }
+    int n = spikeBytes.capacity();
+    for (int j = 0; j < count; j++) {
+      if (indices[j] < 0 || indices[j] >= n) {
+        throw new IllegalArgumentException(
+            "index " + indices[j] + " is out of range [0, " + n + ")");
+      }
+    }
+    if (inputs.isView() || inputs.offset() != 0 || inputs.ordering() != 'c'
+        || inputs.dataType() == DataType.BOOL) {
+      // only a plain c-order buffer has neuron i at element i
+      return forward(inputs);
+    }
+    if (silence == null || silence.length != n) {
+      silence = new byte[n];
+    }
+    spikeBytes.put(0, silence);
+    DataBuffer data = inputs.data();
+    for (int j = 0; j < count; j++) {
+      int i = indices[j];
+      if (data.getDouble(i) > 0) { // NaN, 0 and -0.0 are not positive, as in forward
+        spikeBytes.put(i, (byte) 1);
+      }
     }
     return spikeBuffer;
   }

@@ -116,6 +116,53 @@ class ExactNeuronTest {
     return expected;
   }
 
+  /** A sparse step gives the spikes and state of a full step over the same (mostly zero) input. */
+  @RepeatedTest(REPETITIONS)
+  void aSparseStepEqualsAFullStepOverTheSameInput(RepetitionInfo repetition) {
+    RandomHyper hyper = hyper(repetition);
+    ExactNeuron sparse = hyper.build();
+    ExactNeuron full = hyper.build();
+    Random random = new Random(hyper.seed() + 7);
+    int n = hyper.neurons();
+    for (int k = 0; k < STEPS; k++) {
+      DataType type = random.nextBoolean() ? DataType.DOUBLE : DataType.FLOAT;
+      INDArray x = Nd4j.zeros(type, hyper.batchedShape());
+      int count = random.nextInt(Math.min(n, 8) + 1);
+      int[] indices = new int[count + 2]; // spare entries beyond count must be ignored
+      indices[count] = -1;
+      indices[count + 1] = n;
+      for (int j = 0; j < count; j++) {
+        indices[j] = random.nextInt(n);
+        double[] values = {random.nextGaussian(), 0.0, -0.0, Double.NaN, 1e-300, -1.0};
+        x.putScalar(indices[j], values[random.nextInt(values.length)]);
+      }
+      boolean[] expected = bools(full.forward(x));
+      int at = k;
+      assertArrayEquals(expected, bools(sparse.forwardSparse(x, indices, count)),
+          () -> hyper + " step " + at);
+      assertEquals(full.snapshot(), sparse.snapshot(), () -> hyper + " step " + at);
+      assertArrayEquals(full.spikedIndices(), sparse.spikedIndices(), hyper::toString);
+    }
+  }
+
+  @Test
+  void aSparseStepOverAViewOrWithBadIndicesIsCheckedOrFallsBack() {
+    ExactNeuron neuron = neuron(new long[] {2, 3}, 1);
+    INDArray wide = Nd4j.create(new double[] {9, 9, 0, 1, 0, 0, 0, 2}, new long[] {8}, 'c');
+    INDArray view = wide.get(NDArrayIndex.interval(2, 8)).reshape(1, 2, 3);
+    neuron.forwardSparse(view, new int[] {1, 5}, 2); // not a plain buffer: a full step
+    assertArrayEquals(new int[] {1, 5}, neuron.spikedIndices());
+    INDArray x = Nd4j.zeros(DataType.DOUBLE, 1, 2, 3);
+    neuron.forward(Nd4j.ones(DataType.DOUBLE, 1, 2, 3));
+    IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+        () -> neuron.forwardSparse(x, new int[] {0, 6}, 2));
+    assertEquals("index 6 is out of range [0, 6)", range.getMessage());
+    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+        () -> neuron.forwardSparse(x, new int[] {0}, 2));
+    assertEquals("'count' of 2 is out of range [0, 1]", count.getMessage());
+    assertEquals(6, neuron.spikedIndices().length, "state unchanged by a rejected step");
+  }
+
   @RepeatedTest(REPETITIONS)
   void voltagesAreThresholdWhereSpikedAndRestElsewhere(RepetitionInfo repetition) {
     RandomHyper hyper = hyper(repetition);

@@ -246,9 +246,13 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
         run.forced.put(input.override[i], (byte) 1);
       }
       run.neuron.forward(null, run.overrideArray);
-    } else {
+    } else if (input.dense != null) {
       run.loadCurrents(input);
       run.neuron.forward(run.currentArray);
+    } else {
+      // zero but where the step's sparse events were: only those neurons can spike
+      run.loadCurrents(input);
+      run.neuron.forwardSparse(run.currentArray, run.touched, run.touchedCount);
     }
     run.lastStep = step;
     run.neuronStep = step;
