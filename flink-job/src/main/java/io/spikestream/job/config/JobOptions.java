@@ -28,8 +28,8 @@ import java.util.Map;
  * @param outOfOrdernessMs how far behind the newest event time an event may arrive, in ms
  * @param idlenessMs after how long without events a parallel input (a file reader, a Kafka
  *     partition) stops holding the watermark back, in ms; 0 never
- * @param watermarkIntervalMs how often watermarks advance, in ms (processing time); bounds the
- *     latency from an event to its step's spike record
+ * @param watermarkIntervalMs Flink's periodic watermark interval, in ms (processing time): how
+ *     often idle inputs are detected; watermarks themselves move with each event
  * @param help whether {@code --help} was given
  */
 public record JobOptions(
@@ -93,8 +93,8 @@ public record JobOptions(
         --idleness-ms N               an input file reader or Kafka partition without events for
                                       N ms stops holding the watermark back (default 1000;
                                       0 = never)
-        --watermark-interval-ms N     how often the watermark advances (default 200); the
-                                      latency from an event to its spike record includes it
+        --watermark-interval-ms N     how often idle inputs are looked for (default 200);
+                                      watermarks themselves move with each event
         --help                        print this text
       """;
 
