@@ -53,6 +53,15 @@ public final class ExactNeuron extends Neuron {
   /** Zeros to clear the spike buffer with, for sparse steps; allocated on first use. */
   private byte[] silence;
 
+  /** Sparse steps of at most this many currents sum them without {@link #sparseSums}. */
+  private static final int SMALL_SPARSE_STEP = 16;
+
+  /**
+   * Per-neuron sums of a sparse step's currents, all zero between steps; allocated by the first
+   * sparse step that lists more than {@link #SMALL_SPARSE_STEP} currents.
+   */
+  private double[] sparseSums;
+
   private SpikeKernel kernel;
 
   private ExactNeuron(Builder builder) {
@@ -212,27 +221,32 @@ public final class ExactNeuron extends Neuron {
   }
 
   /**
-   * Runs one step whose input currents are zero except at the given neurons: the same spikes and
-   * state as {@link #forward(INDArray) forward(inputs)} for such inputs, at a cost proportional to
-   * {@code count} and a clear of the spike buffer, not to one comparison per neuron. Neurons not
-   * listed are not read: their input must be zero (it is then not positive, so they do not spike).
+   * Runs one step whose input currents are zero except at listed neurons: neuron {@code
+   * indices[j]} receives {@code currents[j]}, and a neuron listed more than once the float64 sum
+   * of its currents in list order, starting from 0. The spikes and state are those of {@link
+   * #forward(INDArray) forward} over the dense input holding those sums; the cost is proportional
+   * to {@code count} plus a clear of the spike buffer, not one comparison per neuron.
    *
-   * @param inputs presynaptic currents, I(t), in nA, {@code [B, N...]}, zero outside {@code
-   *     indices}
-   * @param indices flat c-order indices into the batched shape where the input may be nonzero;
-   *     repeats allowed
-   * @param count how many of {@code indices} to use, from the start
-   * @return the spike buffer, BOOL, {@code [B, N...]}, overwritten by the next step
-   * @throws IllegalArgumentException if {@code inputs} is not numeric or not of the batched shape,
-   *     {@code count} is out of {@code [0, indices.length]} or an index is out of range; the state
-   *     is then unchanged
+   * <p>This is the step for streams of sparse events: it needs no input array of the group's size
+   * and returns the spiking neurons as indices, as such a stream would emit them.
+   *
+   * @param indices flat c-order indices into the batched shape {@code [B, N...]}; repeats allowed
+   * @param currents presynaptic currents, I(t), in nA, one per entry of {@code indices}
+   * @param count how many entries of {@code indices} and {@code currents} to use, from the start
+   * @return the flat indices of the neurons that spiked, ascending, without repeats: what {@link
+   *     #spikedIndices()} returns after this step
+   * @throws IllegalArgumentException if an array is null, {@code count} is out of {@code [0,
+   *     min(indices.length, currents.length)]} or an index is out of range; the state is then
+   *     unchanged
    */
-  public INDArray forwardSparse(INDArray inputs, int[] indices, int count) {
-    requireBatchedShape("inputs", inputs);
-    SpikeKernel.requireNumeric("inputs", inputs);
-    if (indices == null || count < 0 || count > indices.length) {
+  public int[] forwardSparse(int[] indices, double[] currents, int count) {
+    if (indices == null || currents == null) {
+      throw new IllegalArgumentException(
+          "'" + (indices == null ? "indices" : "currents") + "' must not be null");
+    }
+    if (count < 0 || count > Math.min(indices.length, currents.length)) {
       throw new IllegalArgumentException("'count' of " + count + " is out of range [0, "
-          + (indices == null ? "null" : indices.length) + "]");
+          + Math.min(indices.length, currents.length) + "]");
     }
     int n = spikeBytes.capacity();
     for (int j = 0; j < count; j++) {
@@ -241,23 +255,68 @@ public final class ExactNeuron extends Neuron {
             "index " + indices[j] + " is out of range [0, " + n + ")");
       }
     }
-    if (inputs.isView() || inputs.offset() != 0 || inputs.ordering() != 'c'
-        || inputs.dataType() == DataType.BOOL) {
-      // only a plain c-order buffer has neuron i at element i
-      return forward(inputs);
-    }
     if (silence == null || silence.length != n) {
       silence = new byte[n];
     }
     spikeBytes.put(0, silence);
-    DataBuffer data = inputs.data();
-    for (int j = 0; j < count; j++) {
-      int i = indices[j];
-      if (data.getDouble(i) > 0) { // NaN, 0 and -0.0 are not positive, as in forward
-        spikeBytes.put(i, (byte) 1);
+    if (count == 1) {
+      // NaN, 0 and -0.0 are not positive, as in forward
+      if (currents[0] > 0) {
+        spikeBytes.put(indices[0], (byte) 1);
+        return new int[] {indices[0]};
+      }
+      return new int[0];
+    }
+    int[] spiked = new int[count];
+    int spiking = 0;
+    if (count <= SMALL_SPARSE_STEP) {
+      // each neuron's sum at its first listing, from its later ones: no memory of the group's
+      // size to touch, which is what a step with few events would otherwise mostly wait for
+      for (int j = 0; j < count; j++) {
+        int i = indices[j];
+        if (listedBefore(indices, j)) {
+          continue;
+        }
+        double sum = 0.0;
+        for (int k = j; k < count; k++) {
+          if (indices[k] == i) {
+            sum += currents[k];
+          }
+        }
+        if (sum > 0) {
+          spikeBytes.put(i, (byte) 1);
+          spiked[spiking++] = i;
+        }
+      }
+    } else {
+      if (sparseSums == null || sparseSums.length != n) {
+        sparseSums = new double[n];
+      }
+      for (int j = 0; j < count; j++) {
+        sparseSums[indices[j]] += currents[j];
+      }
+      for (int j = 0; j < count; j++) {
+        int i = indices[j];
+        if (sparseSums[i] > 0 && spikeBytes.get(i) == 0) {
+          spikeBytes.put(i, (byte) 1);
+          spiked[spiking++] = i;
+        }
+      }
+      for (int j = 0; j < count; j++) {
+        sparseSums[indices[j]] = 0.0;
       }
     }
-    return spikeBuffer;
+    Arrays.sort(spiked, 0, spiking);
+    return Arrays.copyOf(spiked, spiking);
+  }
+
+  private static boolean listedBefore(int[] indices, int j) {
+    for (int k = 0; k < j; k++) {
+      if (indices[k] == indices[j]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

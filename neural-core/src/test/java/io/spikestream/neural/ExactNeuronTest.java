@@ -116,51 +116,70 @@ class ExactNeuronTest {
     return expected;
   }
 
-  /** A sparse step gives the spikes and state of a full step over the same (mostly zero) input. */
+  /**
+   * A sparse step gives the spikes and state of a full step over the dense input holding the
+   * in-order sums of its currents, and returns what spikedIndices() then returns.
+   */
   @RepeatedTest(REPETITIONS)
-  void aSparseStepEqualsAFullStepOverTheSameInput(RepetitionInfo repetition) {
+  void aSparseStepEqualsAFullStepOverTheSummedInput(RepetitionInfo repetition) {
     RandomHyper hyper = hyper(repetition);
     ExactNeuron sparse = hyper.build();
     ExactNeuron full = hyper.build();
     Random random = new Random(hyper.seed() + 7);
     int n = hyper.neurons();
+    double[] values = {0.0, -0.0, Double.NaN, 1e-300, -1e-300, -1.0, 1.0,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE};
     for (int k = 0; k < STEPS; k++) {
-      DataType type = random.nextBoolean() ? DataType.DOUBLE : DataType.FLOAT;
-      INDArray x = Nd4j.zeros(type, hyper.batchedShape());
-      int count = random.nextInt(Math.min(n, 8) + 1);
-      int[] indices = new int[count + 2]; // spare entries beyond count must be ignored
+      int count = random.nextInt(41); // both sides of the small-step path, repeats when n is small
+      // spare entries beyond count must be ignored
+      int[] indices = new int[count + 2];
+      double[] currents = new double[count + 1 + random.nextInt(2)];
       indices[count] = -1;
       indices[count + 1] = n;
+      currents[count] = 5.0;
+      double[] sums = new double[n];
+      int distinct = Math.max(1, random.nextInt(n) + 1); // repeats are likely when small
       for (int j = 0; j < count; j++) {
-        indices[j] = random.nextInt(n);
-        double[] values = {random.nextGaussian(), 0.0, -0.0, Double.NaN, 1e-300, -1.0};
-        x.putScalar(indices[j], values[random.nextInt(values.length)]);
+        indices[j] = random.nextInt(distinct);
+        currents[j] = random.nextBoolean()
+            ? random.nextGaussian() : values[random.nextInt(values.length)];
+        sums[indices[j]] += currents[j];
       }
-      boolean[] expected = bools(full.forward(x));
+      boolean[] expected = bools(full.forward(Nd4j.create(sums, hyper.batchedShape(), 'c')));
+      int[] spiked = sparse.forwardSparse(indices, currents, count);
       int at = k;
-      assertArrayEquals(expected, bools(sparse.forwardSparse(x, indices, count)),
-          () -> hyper + " step " + at);
+      assertArrayEquals(expected, bools(sparse.spike()), () -> hyper + " step " + at);
       assertEquals(full.snapshot(), sparse.snapshot(), () -> hyper + " step " + at);
+      assertArrayEquals(full.spikedIndices(), spiked, () -> hyper + " step " + at);
       assertArrayEquals(full.spikedIndices(), sparse.spikedIndices(), hyper::toString);
     }
   }
 
   @Test
-  void aSparseStepOverAViewOrWithBadIndicesIsCheckedOrFallsBack() {
+  void aSparseStepWithBadArgumentsIsRejectedAndChangesNothing() {
     ExactNeuron neuron = neuron(new long[] {2, 3}, 1);
-    INDArray wide = Nd4j.create(new double[] {9, 9, 0, 1, 0, 0, 0, 2}, new long[] {8}, 'c');
-    INDArray view = wide.get(NDArrayIndex.interval(2, 8)).reshape(1, 2, 3);
-    neuron.forwardSparse(view, new int[] {1, 5}, 2); // not a plain buffer: a full step
-    assertArrayEquals(new int[] {1, 5}, neuron.spikedIndices());
-    INDArray x = Nd4j.zeros(DataType.DOUBLE, 1, 2, 3);
     neuron.forward(Nd4j.ones(DataType.DOUBLE, 1, 2, 3));
     IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
-        () -> neuron.forwardSparse(x, new int[] {0, 6}, 2));
+        () -> neuron.forwardSparse(new int[] {0, 6}, new double[] {1, 1}, 2));
     assertEquals("index 6 is out of range [0, 6)", range.getMessage());
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> neuron.forwardSparse(new int[] {-1}, new double[] {1}, 1));
+    assertEquals("index -1 is out of range [0, 6)", negative.getMessage());
     IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-        () -> neuron.forwardSparse(x, new int[] {0}, 2));
+        () -> neuron.forwardSparse(new int[] {0, 1}, new double[] {1}, 2));
     assertEquals("'count' of 2 is out of range [0, 1]", count.getMessage());
+    IllegalArgumentException below = assertThrows(IllegalArgumentException.class,
+        () -> neuron.forwardSparse(new int[] {0}, new double[] {1}, -1));
+    assertEquals("'count' of -1 is out of range [0, 1]", below.getMessage());
+    IllegalArgumentException noIndices = assertThrows(IllegalArgumentException.class,
+        () -> neuron.forwardSparse(null, new double[] {1}, 1));
+    assertEquals("'indices' must not be null", noIndices.getMessage());
+    IllegalArgumentException noCurrents = assertThrows(IllegalArgumentException.class,
+        () -> neuron.forwardSparse(new int[] {0}, null, 1));
+    assertEquals("'currents' must not be null", noCurrents.getMessage());
     assertEquals(6, neuron.spikedIndices().length, "state unchanged by a rejected step");
+    assertArrayEquals(new int[0], neuron.forwardSparse(new int[0], new double[0], 0));
+    assertEquals(0, neuron.spikedIndices().length, "an empty sparse step spikes nothing");
   }
 
   @RepeatedTest(REPETITIONS)

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -105,7 +104,7 @@ public final class JobIo {
    * @return the sink
    */
   public static FileSink<String> jsonLines(String output, String name) {
-    return FileSink.forRowFormat(new Path(output, name), new SimpleStringEncoder<String>("UTF-8"))
+    return FileSink.forBulkFormat(new Path(output, name), new JsonLinesWriter.Factory())
         .withBucketAssigner(new BasePathBucketAssigner<>())
         .withRollingPolicy(OnCheckpointRollingPolicy.build())
         .withOutputFileConfig(

@@ -11,12 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -76,6 +73,9 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   static final MapStateDescriptor<Long, StepInput> PENDING =
       new MapStateDescriptor<>("pending steps", Types.LONG, TypeInformation.of(StepInput.class));
 
+  private static final int[] NO_INDICES = new int[0];
+  private static final double[] NO_CURRENTS = new double[0];
+
   private final Map<String, GroupConfig> groups;
   private final boolean emitVoltage;
 
@@ -86,8 +86,11 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   /** Every group this instance has seen, with its neuron and what it knows of its state. */
   private transient Map<String, GroupRun> runs;
 
-  /** Groups with pending steps, by the watermark at which their first one is due. */
-  private transient TreeSet<GroupRun> waiting;
+  /**
+   * Groups with pending steps, by the watermark at which their first one is due; an entry whose
+   * due time is no longer its group's {@link GroupRun#due} is stale and skipped.
+   */
+  private transient DueQueue<GroupRun> waiting;
 
   /** Groups whose state changed since the last barrier. */
   private transient List<GroupRun> changed;
@@ -114,8 +117,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     clockState = getKeyedStateStore().getState(CLOCK);
     pendingState = getKeyedStateStore().getMapState(PENDING);
     runs = new HashMap<>();
-    waiting = new TreeSet<>(
-        Comparator.comparingLong((GroupRun run) -> run.due).thenComparing(run -> run.group.id()));
+    waiting = new DueQueue<>();
     changed = new ArrayList<>();
     watermark = Long.MIN_VALUE;
     applied = getMetricGroup().counter("eventsApplied");
@@ -136,11 +138,11 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       GroupRun run = run(key);
       for (Map.Entry<Long, StepInput> entry : pendingState.entries()) {
         // a copy: the heap backend's state objects must not change under its snapshots
-        run.pending.put(entry.getKey(), entry.getValue().copy());
+        run.pending.add(entry.getKey(), entry.getValue().copy());
       }
       if (!run.pending.isEmpty()) {
-        run.due = run.group.timerOf(run.pending.firstKey());
-        waiting.add(run);
+        run.due = run.group.timerOf(run.pending.firstStep());
+        waiting.add(run.due, run);
       }
     }
   }
@@ -170,15 +172,13 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     // events mostly come in step order: the step of the group's previous event, most often
     StepInput input = event.step == run.lastInputStep ? run.lastInput : run.pending.get(event.step);
     if (input == null) {
-      input = new StepInput();
-      boolean first = run.pending.isEmpty() || event.step < run.pending.firstKey();
+      input = run.newInput();
+      boolean first = run.pending.isEmpty() || event.step < run.pending.firstStep();
+      run.pending.add(event.step, input);
       if (first) {
-        waiting.remove(run);
-      }
-      run.pending.put(event.step, input);
-      if (first) {
+        // the group's entry under its old due time, if any, becomes stale
         run.due = run.group.timerOf(event.step);
-        waiting.add(run);
+        waiting.add(run.due, run);
       }
     }
     input.add(event);
@@ -208,22 +208,29 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
 
   /** Runs, group by group, every pending step whose end the watermark has passed. */
   private void runDueSteps() throws Exception {
-    while (!waiting.isEmpty() && waiting.first().due <= watermark) {
-      GroupRun run = waiting.pollFirst();
-      setCurrentKey(run.group.id());
-      while (!run.pending.isEmpty() && run.group.timerOf(run.pending.firstKey()) <= watermark) {
-        Map.Entry<Long, StepInput> step = run.pending.pollFirstEntry();
-        if (step.getValue() == run.lastInput) {
-          run.lastInput = null;
-          run.lastInputStep = GroupRun.NONE;
+    while (!waiting.isEmpty() && waiting.firstDue() <= watermark) {
+      long due = waiting.firstDue();
+      for (GroupRun run : waiting.pollFirst()) {
+        if (run.pending.isEmpty() || run.due != due) {
+          continue; // stale: its first step changed or already ran
         }
-        output.collect(new StreamRecord<>(
-            runStep(run, step.getKey(), step.getValue()), run.group.timerOf(step.getKey())));
-      }
-      markChanged(run);
-      if (!run.pending.isEmpty()) {
-        run.due = run.group.timerOf(run.pending.firstKey());
-        waiting.add(run);
+        setCurrentKey(run.group.id());
+        while (!run.pending.isEmpty() && run.group.timerOf(run.pending.firstStep()) <= watermark) {
+          long step = run.pending.firstStep();
+          StepInput input = run.pending.pollFirst();
+          if (input == run.lastInput) {
+            run.lastInput = null;
+            run.lastInputStep = GroupRun.NONE;
+          }
+          output.collect(
+              new StreamRecord<>(runStep(run, step, input), run.group.timerOf(step)));
+          run.recycle(input);
+        }
+        markChanged(run);
+        if (!run.pending.isEmpty()) {
+          run.due = run.group.timerOf(run.pending.firstStep());
+          waiting.add(run.due, run);
+        }
       }
     }
   }
@@ -240,19 +247,18 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
         run.neuron.clear();
       }
     }
+    int[] spiked;
     if (input.overridden) {
-      run.forced.put(0, run.noSpikes);
-      for (int i = 0; i < input.overrideCount; i++) {
-        run.forced.put(input.override[i], (byte) 1);
-      }
-      run.neuron.forward(null, run.overrideArray);
+      run.neuron.forward(null, run.overrideOf(input));
+      spiked = run.neuron.spikedIndices();
     } else if (input.dense != null) {
-      run.loadCurrents(input);
-      run.neuron.forward(run.currentArray);
+      run.neuron.forward(run.currentsOf(input));
+      spiked = run.neuron.spikedIndices();
     } else {
-      // zero but where the step's sparse events were: only those neurons can spike
-      run.loadCurrents(input);
-      run.neuron.forwardSparse(run.currentArray, run.touched, run.touchedCount);
+      // zero but where the step's sparse events were: the neuron sums them in arrival order
+      spiked = input.sparseCount == 0
+          ? run.neuron.forwardSparse(NO_INDICES, NO_CURRENTS, 0)
+          : run.neuron.forwardSparse(input.sparseIndex, input.sparseCurrent, input.sparseCount);
     }
     run.lastStep = step;
     run.neuronStep = step;
@@ -260,8 +266,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     steps.inc();
     float[] voltage = emitVoltage ? run.neuron.voltage().data().asFloat() : null;
     GroupConfig group = run.group;
-    return new SpikeRecord(
-        group.id(), step, group.stepStart(step), run.neuron.spikedIndices(), voltage);
+    return new SpikeRecord(group.id(), step, group.stepStart(step), spiked, voltage);
   }
 
   private void markChanged(GroupRun run) {
@@ -286,9 +291,9 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
         run.stepped = false;
       }
       pendingState.clear();
-      for (Map.Entry<Long, StepInput> entry : run.pending.entrySet()) {
+      for (int i = 0; i < run.pending.size(); i++) {
         // a copy: later events change the in-memory input, never the snapshot's
-        pendingState.put(entry.getKey(), entry.getValue().copy());
+        pendingState.put(run.pending.stepAt(i), run.pending.inputAt(i).copy());
       }
       run.changed = false;
     }
@@ -309,16 +314,19 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
 
     final GroupConfig group;
     final ExactNeuron neuron;
-    final INDArray currentArray;
-    final DoubleBuffer currentBuffer;
-    final double[] zeros;
-    final INDArray overrideArray;
-    final ByteBuffer forced;
-    final byte[] noSpikes;
+    /** The input of the last step run, emptied, for the next new step; or null. */
+    private StepInput spare;
+    /** The input of dense steps and a view of its memory; allocated by the first one. */
+    private INDArray currentArray;
+    private DoubleBuffer currentBuffer;
+    /** The override of overridden steps and a view of its memory; allocated by the first one. */
+    private INDArray overrideArray;
+    private ByteBuffer forced;
+    private byte[] noSpikes;
 
     /** Pending steps' inputs by step, the authoritative copy between barriers. */
-    final TreeMap<Long, StepInput> pending = new TreeMap<>();
-    /** The watermark at which the first pending step is due (while in the waiting set). */
+    final PendingSteps pending = new PendingSteps();
+    /** The watermark at which the first pending step is due (while any is pending). */
     long due;
     /** The pending input the group's previous event went to, and its step; or null, NONE. */
     StepInput lastInput;
@@ -331,22 +339,51 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     boolean stepped;
     /** Whether anything changed since the last barrier (listed in {@code changed}). */
     boolean changed;
-    /** Whether the current buffer may be non-zero anywhere (after a dense step). */
-    boolean denseLoaded;
-    /** The indices a sparse step wrote, to zero before the next: {@code touchedCount} used. */
-    int[] touched = new int[16];
-    int touchedCount;
 
     GroupRun(GroupConfig group) {
       this.group = group;
       neuron = group.newNeuron();
-      currentArray = Nd4j.create(DataType.DOUBLE, group.batchedShape(), 'c');
-      currentBuffer =
-          currentArray.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
-      zeros = new double[group.neurons()];
-      overrideArray = Nd4j.create(DataType.BOOL, group.batchedShape(), 'c');
-      forced = overrideArray.data().asNio();
-      noSpikes = new byte[forced.capacity()];
+    }
+
+    /** An empty input for a new pending step. */
+    StepInput newInput() {
+      if (spare == null) {
+        return new StepInput();
+      }
+      StepInput input = spare;
+      spare = null;
+      return input;
+    }
+
+    /** Takes back the input of a step that ran: the next new step reuses its arrays. */
+    void recycle(StepInput input) {
+      input.clear();
+      spare = input;
+    }
+
+    /** A dense step's summed currents as the neuron's input array, in nA. */
+    INDArray currentsOf(StepInput input) {
+      if (currentArray == null) {
+        currentArray = Nd4j.create(DataType.DOUBLE, group.batchedShape(), 'c');
+        currentBuffer =
+            currentArray.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+      }
+      currentBuffer.put(0, input.dense);
+      return currentArray;
+    }
+
+    /** An overridden step's override as the neuron's override array: 1 where forced. */
+    INDArray overrideOf(StepInput input) {
+      if (overrideArray == null) {
+        overrideArray = Nd4j.create(DataType.BOOL, group.batchedShape(), 'c');
+        forced = overrideArray.data().asNio();
+        noSpikes = new byte[forced.capacity()];
+      }
+      forced.put(0, noSpikes);
+      for (int i = 0; i < input.overrideCount; i++) {
+        forced.put(input.override[i], (byte) 1);
+      }
+      return overrideArray;
     }
 
     /**
@@ -359,37 +396,6 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
         lastStep = clock == null ? NONE : clock;
       }
       return lastStep;
-    }
-
-    /**
-     * Puts a step's summed currents into the input array. A sparse step costs its own entries
-     * (plus the previous sparse step's, zeroed back), not the group's size.
-     */
-    void loadCurrents(StepInput input) {
-      if (input.dense != null) {
-        currentBuffer.put(0, input.dense);
-        denseLoaded = true;
-        touchedCount = 0;
-        return;
-      }
-      if (denseLoaded) {
-        currentBuffer.put(0, zeros);
-        denseLoaded = false;
-      } else {
-        for (int i = 0; i < touchedCount; i++) {
-          currentBuffer.put(touched[i], 0.0);
-        }
-      }
-      if (touched.length < input.sparseCount) {
-        touched = new int[Math.max(input.sparseCount, 2 * touched.length)];
-      }
-      // from 0, in arrival order: the same float64 sums as StepInput.sumInto
-      for (int i = 0; i < input.sparseCount; i++) {
-        int index = input.sparseIndex[i];
-        currentBuffer.put(index, currentBuffer.get(index) + input.sparseCurrent[i]);
-        touched[i] = index;
-      }
-      touchedCount = input.sparseCount;
     }
   }
 }

@@ -92,6 +92,17 @@ public class StepInput {
   }
 
   /**
+   * Empties the input for another step, keeping its sparse and override arrays for reuse.
+   */
+  public void clear() {
+    dense = null;
+    sparseCount = 0;
+    overrideCount = 0;
+    overridden = false;
+    events = 0;
+  }
+
+  /**
    * A deep copy, so that state written to a heap backend never shares arrays with an input that
    * goes on changing.
    *
@@ -100,10 +111,13 @@ public class StepInput {
   public StepInput copy() {
     StepInput copy = new StepInput();
     copy.dense = dense == null ? null : dense.clone();
-    copy.sparseIndex = sparseIndex == null ? null : Arrays.copyOf(sparseIndex, sparseCount);
-    copy.sparseCurrent = sparseCurrent == null ? null : Arrays.copyOf(sparseCurrent, sparseCount);
+    // arrays kept by clear() for reuse are not part of the input: a copy holds what a fresh
+    // input holds
+    copy.sparseIndex = sparseCount == 0 ? null : Arrays.copyOf(sparseIndex, sparseCount);
+    copy.sparseCurrent = sparseCount == 0 ? null : Arrays.copyOf(sparseCurrent, sparseCount);
     copy.sparseCount = sparseCount;
-    copy.override = override == null ? null : Arrays.copyOf(override, overrideCount);
+    copy.override = !overridden ? null
+        : override == null ? new int[0] : Arrays.copyOf(override, overrideCount);
     copy.overrideCount = overrideCount;
     copy.overridden = overridden;
     copy.events = events;

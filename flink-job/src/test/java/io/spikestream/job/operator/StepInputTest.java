@@ -48,6 +48,38 @@ class StepInputTest {
     assertThat(input.events).isEqualTo(events.length);
   }
 
+  /** A recycled input, cleared after a step of its own, adds up a new step as a fresh one does. */
+  @RepeatedTest(20)
+  void aClearedInputEqualsAFreshOne(RepetitionInfo repetition) {
+    Random random = new Random(SEED + 100 + repetition.getCurrentRepetition());
+    int neurons = 1 + random.nextInt(20);
+    StepInput recycled = new StepInput();
+    for (int k = random.nextInt(30); k > 0; k--) {
+      recycled.add(randomEvent(random, neurons));
+    }
+    recycled.clear();
+    StepInput fresh = new StepInput();
+    for (int k = random.nextInt(10); k > 0; k--) {
+      InputEvent e = randomEvent(random, neurons);
+      recycled.add(e);
+      fresh.add(e);
+    }
+    assertThat(recycled.copy()).usingRecursiveComparison().isEqualTo(fresh.copy());
+  }
+
+  private static InputEvent randomEvent(Random random, int neurons) {
+    InputEvent e = new InputEvent();
+    switch (random.nextInt(3)) {
+      case 0 -> e.currents = random.doubles(neurons, -1, 1).toArray();
+      case 1 -> {
+        e.index = random.ints(random.nextInt(12), 0, neurons).toArray();
+        e.current = random.doubles(e.index.length, -1, 1).toArray();
+      }
+      default -> e.override = random.ints(random.nextInt(4), 0, neurons).toArray();
+    }
+    return e;
+  }
+
   private static InputEvent copy(InputEvent e) {
     InputEvent c = new InputEvent();
     c.currents = e.currents == null ? null : e.currents.clone();
