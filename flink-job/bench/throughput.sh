@@ -7,8 +7,8 @@
 #   RUNS=1 FRAMES=50000 EVENTS=500000 bash flink-job/bench/throughput.sh   # a quick look
 #
 # Inputs are generated once into target/bench (gigabytes for the dense case; not committed).
-# Prints the per-run lines and one RESULT line per scenario; all output also goes to
-# flink-job/target/bench/throughput.txt.
+# Prints the per-run lines and one RESULT line per scenario; they also go to
+# flink-job/target/bench/throughput.txt, and each scenario's whole log to target/bench/logs/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$root/flink-job/target/bench
@@ -20,9 +20,19 @@ events=${EVENTS:-4000000}
 echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
 (cd "$root" && mvn -B -q -pl neural-core,flink-job -am install -DskipTests)
 
+# one scenario; its whole output goes to $work/logs/, the figures to the terminal
+n=0
 bench() {
-  (cd "$root" && mvn -B -q -Pbench -pl flink-job verify -Dbench.args="--work $work $*") \
-    | grep -E '^(==|run|warm-up|RESULT)'
+  n=$((n + 1))
+  local log=$work/logs/$n-${2}.log
+  mkdir -p "$work/logs"
+  if ! (cd "$root" && mvn -B -q -Pbench -pl flink-job verify -Dbench.args="--work $work $*") \
+      > "$log" 2>&1; then
+    echo "FAILED: $* (last lines of $log:)"
+    tail -20 "$log"
+    return 1
+  fi
+  grep -E '^(==|run|warm-up|RESULT)' "$log"
 }
 
 {

@@ -48,6 +48,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class SpikestreamJob {
 
+  /** The watermark alignment group of the input's splits. */
+  static final String ALIGNMENT_GROUP = "spikestream-input";
+
   private final Map<String, GroupConfig> groups;
   private final JobOptions options;
   private final Source<ParsedLine, ?, ?> input;
@@ -92,6 +95,39 @@ public final class SpikestreamJob {
   }
 
   /**
+   * The input's event time: bounded out-of-orderness watermarks per input split, idle splits
+   * left out after {@code --idleness-ms}, and splits more than {@code --max-drift-ms} ahead of the
+   * slowest paused (watermark alignment).
+   *
+   * <p>Why alignment: a step runs only once every split's watermark has passed it, so the events
+   * a faster split reads ahead wait in the operator, in memory and in every checkpoint, with
+   * nothing else to stop that reader (the operator keeps up, so there is no backpressure).
+   * Replaying files or a Kafka backlog, two readers drifted hundreds of ms of event time apart,
+   * and a checkpoint of dense frames wrote thousands of waiting steps. The alignment update
+   * interval is a fifth of the drift (10 ms to 1 s): Flink 2.2 pauses a split that passes the
+   * drift before the next update, so a backlog can be read at most drift/interval = 5 ms of
+   * event time per ms (FLINK-37399).
+   *
+   * @param options the job's options
+   * @return the watermark strategy of the input
+   */
+  static WatermarkStrategy<ParsedLine> eventTime(JobOptions options) {
+    long outOfOrdernessMs = options.outOfOrdernessMs(); // the lambda must not capture options
+    WatermarkStrategy<ParsedLine> eventTime =
+        WatermarkStrategy.<ParsedLine>forGenerator(context -> new StepWatermarks(outOfOrdernessMs))
+            .withTimestampAssigner((line, previous) -> line.timestampMs());
+    if (options.idlenessMs() > 0) {
+      eventTime = eventTime.withIdleness(Duration.ofMillis(options.idlenessMs()));
+    }
+    if (options.maxDriftMs() > 0) {
+      long updateMs = Math.max(10, Math.min(1000, options.maxDriftMs() / 5));
+      eventTime = eventTime.withWatermarkAlignment(
+          ALIGNMENT_GROUP, Duration.ofMillis(options.maxDriftMs()), Duration.ofMillis(updateMs));
+    }
+    return eventTime;
+  }
+
+  /**
    * Builds the pipeline into an environment.
    *
    * @param env the environment to build into
@@ -100,14 +136,8 @@ public final class SpikestreamJob {
     SpikeStateSerializers.register(env.getConfig().getSerializerConfig());
 
     // ---- input lines, parsed; event time per input split (file, Kafka partition) ----
-    long outOfOrdernessMs = options.outOfOrdernessMs(); // the lambda must not capture this job
-    WatermarkStrategy<ParsedLine> eventTime =
-        WatermarkStrategy.<ParsedLine>forGenerator(context -> new StepWatermarks(outOfOrdernessMs))
-            .withTimestampAssigner((line, previous) -> line.timestampMs());
-    if (options.idlenessMs() > 0) {
-      eventTime = eventTime.withIdleness(Duration.ofMillis(options.idlenessMs()));
-    }
-    DataStream<ParsedLine> lines = env.fromSource(input, eventTime, "input").uid("input");
+    DataStream<ParsedLine> lines =
+        env.fromSource(input, eventTime(options), "input").uid("input");
 
     // ---- route; lines that fit no group go to the dead letters ----
     SingleOutputStreamOperator<InputEvent> events =
@@ -171,6 +201,9 @@ public final class SpikestreamJob {
     // copies an event's numbers into its pending input), so chained operators may pass records
     // on without a deep copy each
     config.set(PipelineOptions.OBJECT_REUSE, true);
+    // the file source reads one file per reader at a time and cannot pause a single split: its
+    // reader is paused as a whole when it runs ahead (Kafka's readers pause single partitions)
+    config.set(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS, true);
     config.set(PipelineOptions.AUTO_WATERMARK_INTERVAL,
         Duration.ofMillis(options.watermarkIntervalMs()));
     config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");

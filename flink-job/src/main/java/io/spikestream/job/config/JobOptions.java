@@ -30,6 +30,9 @@ import java.util.Map;
  *     partition) stops holding the watermark back, in ms; 0 never
  * @param watermarkIntervalMs Flink's periodic watermark interval, in ms (processing time): how
  *     often idle inputs are detected; watermarks themselves move with each event
+ * @param maxDriftMs how far, in ms of event time, one input split's watermark may run ahead of
+ *     the slowest before its reader pauses (Flink's watermark alignment); 0 never pauses, as
+ *     with {@code --monitor}
  * @param help whether {@code --help} was given
  */
 public record JobOptions(
@@ -48,6 +51,7 @@ public record JobOptions(
     long outOfOrdernessMs,
     long idlenessMs,
     long watermarkIntervalMs,
+    long maxDriftMs,
     boolean help)
     implements Serializable {
 
@@ -95,6 +99,11 @@ public record JobOptions(
                                       0 = never)
         --watermark-interval-ms N     how often idle inputs are looked for (default 200);
                                       watermarks themselves move with each event
+        --max-drift-ms N              an input file reader or Kafka partition whose event time
+                                      runs N ms ahead of the slowest pauses until it catches up
+                                      (default 100; 0 = never): bounds the steps waiting in
+                                      memory and in each checkpoint when inputs race ahead;
+                                      not with --monitor
         --help                        print this text
       """;
 
@@ -119,7 +128,8 @@ public record JobOptions(
           "--from-savepoint",
           "--out-of-orderness-ms",
           "--idleness-ms",
-          "--watermark-interval-ms");
+          "--watermark-interval-ms",
+          "--max-drift-ms");
 
   /**
    * Parses command-line arguments ({@code --name value}, {@code --name=value}, or a bare flag).
@@ -162,7 +172,7 @@ public record JobOptions(
     boolean help = flags.contains("--help");
     if (help) {
       return new JobOptions(
-          null, null, false, 0, null, null, 0, false, null, 0, "hashmap", null, 0, 0, 0, true);
+          null, null, false, 0, null, null, 0, false, null, 0, "hashmap", null, 0, 0, 0, 0, true);
     }
     String input = oneOf(values, "--input", "--input-topic");
     String output = oneOf(values, "--output", "--output-topic");
@@ -198,7 +208,22 @@ public record JobOptions(
         number(values, "--out-of-orderness-ms", 0, 0),
         number(values, "--idleness-ms", 1000, 0),
         number(values, "--watermark-interval-ms", 200, 1, 60_000),
+        maxDrift(values, flags.contains("--monitor")),
         false);
+  }
+
+  /**
+   * The watermark alignment drift; none while watching a directory: Flink 2.2 keeps a file
+   * reader that finished its file and waits for the next at its last watermark, and alignment
+   * would then pause the reader of a new file forever.
+   */
+  private static long maxDrift(Map<String, String> values, boolean monitor) {
+    long drift = number(values, "--max-drift-ms", 100, 0);
+    if (monitor && values.containsKey("--max-drift-ms") && drift > 0) {
+      throw new IllegalArgumentException("option --max-drift-ms cannot be used with --monitor: a "
+          + "file reader waiting for new files would hold the other readers back for good");
+    }
+    return monitor ? 0 : drift;
   }
 
   /** The Kafka options, or null if no topic is given; rejects Kafka options without a topic. */

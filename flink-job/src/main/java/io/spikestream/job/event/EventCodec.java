@@ -311,8 +311,9 @@ public final class EventCodec {
         48 + record.group.length() + 6 * spikes.length + (voltage == null ? 0 : 8 * voltage.length));
     json.append("{\"group\":\"");
     JsonStringEncoder.getInstance().quoteAsString(record.group, json);
-    json.append("\",\"step\":").append(record.step).append(",\"t\":").append(record.t)
-        .append(",\"spikes\":[");
+    json.append("\",\"step\":").append(record.step).append(",\"t\":");
+    appendDouble(json, record.t);
+    json.append(",\"spikes\":[");
     for (int i = 0; i < spikes.length; i++) {
       if (i > 0) {
         json.append(',');
@@ -331,6 +332,20 @@ public final class EventCodec {
       json.append(']');
     }
     return json.append('}').toString();
+  }
+
+  /**
+   * Appends {@code Double.toString(value)}. Step times are mostly whole milliseconds, and for a
+   * whole number of magnitude below 10^7 that is its digits and ".0" (plain notation, not -0.0),
+   * which the long formatting writes several times faster than the general algorithm.
+   */
+  private static void appendDouble(StringBuilder json, double value) {
+    if (value == (long) value && Math.abs(value) < 1e7
+        && Double.doubleToRawLongBits(value) != Double.doubleToRawLongBits(-0.0)) {
+      json.append((long) value).append(".0");
+    } else {
+      json.append(value);
+    }
   }
 
   /**

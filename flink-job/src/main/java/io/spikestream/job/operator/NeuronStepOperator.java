@@ -22,6 +22,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
@@ -100,6 +101,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   private transient Counter applied;
   private transient Counter late;
   private transient Counter steps;
+  /** Steps of all groups that received events and have not run: in memory and checkpoints. */
+  private transient long pendingSteps;
 
   /**
    * @param groups the groups by id
@@ -123,6 +126,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     applied = getMetricGroup().counter("eventsApplied");
     late = getMetricGroup().counter("eventsLate");
     steps = getMetricGroup().counter("stepsRun");
+    pendingSteps = 0;
+    getMetricGroup().<Long, Gauge<Long>>gauge("pendingSteps", () -> pendingSteps);
     restorePending();
   }
 
@@ -138,7 +143,10 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       GroupRun run = run(key);
       for (Map.Entry<Long, StepInput> entry : pendingState.entries()) {
         // a copy: the heap backend's state objects must not change under its snapshots
-        run.pending.add(entry.getKey(), entry.getValue().copy());
+        StepInput input = entry.getValue().copy();
+        input.stored = true;
+        run.pending.add(entry.getKey(), input);
+        pendingSteps++;
       }
       if (!run.pending.isEmpty()) {
         run.due = run.group.timerOf(run.pending.firstStep());
@@ -175,6 +183,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       input = run.newInput();
       boolean first = run.pending.isEmpty() || event.step < run.pending.firstStep();
       run.pending.add(event.step, input);
+      pendingSteps++;
       if (first) {
         // the group's entry under its old due time, if any, becomes stale
         run.due = run.group.timerOf(event.step);
@@ -218,9 +227,13 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
         while (!run.pending.isEmpty() && run.group.timerOf(run.pending.firstStep()) <= watermark) {
           long step = run.pending.firstStep();
           StepInput input = run.pending.pollFirst();
+          pendingSteps--;
           if (input == run.lastInput) {
             run.lastInput = null;
             run.lastInputStep = GroupRun.NONE;
+          }
+          if (input.stored) {
+            run.ranStored.add(step);
           }
           output.collect(
               new StreamRecord<>(runStep(run, step, input), run.group.timerOf(step)));
@@ -290,19 +303,35 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
         clockState.update(run.lastStep);
         run.stepped = false;
       }
-      pendingState.clear();
+      // entry by entry, never clear() and rewrite: RocksDB's clear() iterates over the
+      // tombstones of every entry ever deleted under the key, and a group's pending steps
+      // mostly stay unchanged or are new between two barriers
+      for (Long step : run.ranStored) {
+        pendingState.remove(step);
+      }
+      run.ranStored.clear();
       for (int i = 0; i < run.pending.size(); i++) {
-        // a copy: later events change the in-memory input, never the snapshot's
-        pendingState.put(run.pending.stepAt(i), run.pending.inputAt(i).copy());
+        StepInput input = run.pending.inputAt(i);
+        if (input.dirty) {
+          // a copy: later events change the in-memory input, never the snapshot's
+          pendingState.put(run.pending.stepAt(i), input.copy());
+          input.dirty = false;
+          input.stored = true;
+        }
       }
       run.changed = false;
     }
     changed.clear();
   }
 
-  /** The number of pending steps of all groups, for tests. */
+  /** The number of pending steps of all groups, for tests; checks the gauge against it. */
   int pendingSteps() {
-    return runs.values().stream().mapToInt(run -> run.pending.size()).sum();
+    int counted = runs.values().stream().mapToInt(run -> run.pending.size()).sum();
+    if (counted != pendingSteps) {
+      throw new IllegalStateException(
+          "pendingSteps gauge " + pendingSteps + " but " + counted + " steps pending");
+    }
+    return counted;
   }
 
   /** A group's neuron, input buffers and in-memory state on this instance. */
@@ -326,6 +355,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
 
     /** Pending steps' inputs by step, the authoritative copy between barriers. */
     final PendingSteps pending = new PendingSteps();
+    /** Steps that ran since the last barrier and are still in keyed state. */
+    final List<Long> ranStored = new ArrayList<>();
     /** The watermark at which the first pending step is due (while any is pending). */
     long due;
     /** The pending input the group's previous event went to, and its step; or null, NONE. */

@@ -40,6 +40,15 @@ public class StepInput {
   /** Number of events applied to the step. */
   public int events;
 
+  /**
+   * Whether this step is in the operator's keyed state (written at an earlier barrier): not part
+   * of the input, so transient, which Flink's POJO serializer skips.
+   */
+  transient boolean stored;
+
+  /** Whether events were added since the step was last written to keyed state. */
+  transient boolean dirty;
+
   /** For Flink's POJO serializer. */
   public StepInput() {}
 
@@ -49,6 +58,7 @@ public class StepInput {
    * @param event a validated event of this step
    */
   public void add(InputEvent event) {
+    dirty = true;
     events++;
     if (event.currents != null) {
       if (dense == null) {
@@ -95,6 +105,8 @@ public class StepInput {
    * Empties the input for another step, keeping its sparse and override arrays for reuse.
    */
   public void clear() {
+    stored = false;
+    dirty = false;
     dense = null;
     sparseCount = 0;
     overrideCount = 0;

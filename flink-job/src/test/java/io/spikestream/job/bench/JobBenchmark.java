@@ -137,6 +137,7 @@ public final class JobBenchmark {
     // run 0 warms up the JIT for both jobs and is not counted
     for (int run = 0; run <= runs; run++) {
       JobOptions options = options(input, backend, input.dir().resolve("out-" + run));
+      deleteRecursively(Path.of(options.output())); // what a failed earlier run left
       StreamExecutionEnvironment env = environment(options);
       BaselineJob.build(env, groups, input.eventFiles().toString());
       JobExecutionResult result = env.execute("baseline");
@@ -346,6 +347,9 @@ public final class JobBenchmark {
 
   /** Deletes a run's output; Flink may still be removing subsumed checkpoints, so retries. */
   private static void deleteRecursively(Path dir) throws InterruptedException {
+    if (!Files.exists(dir)) {
+      return;
+    }
     for (int attempt = 0; ; attempt++) {
       try (Stream<Path> paths = Files.walk(dir)) {
         for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

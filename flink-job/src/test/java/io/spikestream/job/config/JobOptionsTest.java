@@ -22,6 +22,7 @@ class JobOptionsTest {
     assertThat(options.fromSavepoint()).isNull();
     assertThat(options.kafka()).isNull();
     assertThat(options.watermarkIntervalMs()).isEqualTo(200);
+    assertThat(options.maxDriftMs()).isEqualTo(100);
   }
 
   @Test
@@ -30,9 +31,23 @@ class JobOptionsTest {
         "--monitor", "--monitor-interval-ms", "50", "--parallelism", "2", "--emit-voltage",
         "--checkpoint-dir", "file:///c", "--checkpoint-interval-ms", "200",
         "--state-backend", "rocksdb", "--from-savepoint", "/s/chk-3",
-        "--out-of-orderness-ms", "5", "--idleness-ms", "0", "--watermark-interval-ms", "20");
+        "--out-of-orderness-ms", "5", "--idleness-ms", "0", "--watermark-interval-ms", "20",
+        "--max-drift-ms", "0");
     assertThat(options).isEqualTo(new JobOptions(Path.of("g"), "in", true, 50, "out", null, 2,
-        true, "file:///c", 200, "rocksdb", "/s/chk-3", 5, 0, 20, false));
+        true, "file:///c", 200, "rocksdb", "/s/chk-3", 5, 0, 20, 0, false));
+  }
+
+  @Test
+  void noWatermarkAlignmentWhileWatchingADirectory() {
+    assertThat(JobOptions.parse("--groups", "g", "--input", "in", "--output", "out", "--monitor")
+        .maxDriftMs()).isZero();
+    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input", "in", "--output", "out",
+        "--monitor", "--max-drift-ms", "50"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("option --max-drift-ms cannot be used with --monitor");
+    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input", "in", "--output", "out",
+        "--max-drift-ms", "-1"))
+        .hasMessage("--max-drift-ms of -1 is out of range [0, 9223372036854775807]");
   }
 
   @Test

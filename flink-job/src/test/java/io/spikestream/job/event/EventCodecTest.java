@@ -178,9 +178,16 @@ class EventCodecTest {
           voltage[i] = (float) random.nextDouble(-100, 100);
         }
       }
+      // whole numbers (most step starts) around the plain/scientific boundary of 10^7 and zero
+      double[] special = {0.0, -0.0, 1.0, -1.0, 12.0, 9_999_999.0, -9_999_999.0, 1e7, -1e7,
+          1e7 + 1, 0.001, 0.0009, 0.5, 4.5e15, 9.007199254740993e15, Double.MIN_VALUE};
+      double t = switch (random.nextInt(3)) {
+        case 0 -> random.nextDouble(-1e12, 1e12) / 7;
+        case 1 -> (double) random.nextLong(-20_000_000, 20_000_000);
+        default -> special[random.nextInt(special.length)];
+      };
       SpikeRecord record = new SpikeRecord(ids[random.nextInt(ids.length)],
-          random.nextLong(-1L << 40, 1L << 40), random.nextDouble(-1e12, 1e12) / 7, spikes,
-          voltage);
+          random.nextLong(-1L << 40, 1L << 40), t, spikes, voltage);
       java.io.StringWriter text = new java.io.StringWriter();
       try (com.fasterxml.jackson.core.JsonGenerator out = json.createGenerator(text)) {
         out.writeStartObject();

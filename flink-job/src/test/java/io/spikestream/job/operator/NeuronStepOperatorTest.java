@@ -7,7 +7,9 @@ import io.spikestream.job.event.EventCodec;
 import io.spikestream.job.event.InputEvent;
 import io.spikestream.job.event.LateEvent;
 import io.spikestream.job.event.SpikeRecord;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -274,5 +276,115 @@ class NeuronStepOperatorTest {
             "{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[2,3]}",
             "{\"group\":\"fast\",\"step\":0,\"t\":10.0,\"spikes\":[6]}");
     assertThat(late()).hasSize(1);
+  }
+
+  /**
+   * Restored from any barrier's snapshot and fed what came after it, the operator gives the output
+   * of an uninterrupted run: steps written at earlier barriers and since changed, run or still
+   * waiting are in each snapshot exactly as they were at its barrier.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void restoredFromAnyBarrierTheOutputIsThatOfAnUninterruptedRun(String backend)
+      throws Exception {
+    harness.close();
+    Random random = new Random(Long.getLong("spikestream.seed", 20261124L));
+    for (int trial = 0; trial < 8; trial++) {
+      List<String> script = randomScript(random);
+      harness = open(false, null, backend);
+      List<String> uninterrupted = play(script, 0, script.size(), -1).output;
+      harness.close();
+
+      List<Integer> barriers = new ArrayList<>();
+      for (int i = 0; i < script.size(); i++) {
+        if (script.get(i).equals("barrier")) {
+          barriers.add(i);
+        }
+      }
+      int at = barriers.get(random.nextInt(barriers.size()));
+      harness = open(false, null, backend);
+      Played before = play(script, 0, at + 1, at);
+      harness.close();
+      harness = open(false, before.snapshot, backend);
+      List<String> output = new ArrayList<>(before.output);
+      output.addAll(play(script, at + 1, script.size(), -1).output);
+      harness.close();
+      int trialNumber = trial;
+      assertThat(output)
+          .as("trial %d, restored from the barrier at action %d", trialNumber, at)
+          .containsExactlyInAnyOrderElementsOf(uninterrupted);
+    }
+    harness = open(false, null);
+  }
+
+  private record Played(List<String> output, OperatorSubtaskState snapshot) {}
+
+  /**
+   * Plays actions {@code [from, to)} of a script (JSON events, "watermark N", "barrier"), a
+   * barrier as a task does it (prepareSnapshotPreBarrier, then a snapshot); ends with the end
+   * of input when {@code to} is the script's end.
+   */
+  private Played play(List<String> script, int from, int to, int snapshotAt) throws Exception {
+    OperatorSubtaskState snapshot = null;
+    for (int i = from; i < to; i++) {
+      String action = script.get(i);
+      if (action.equals("barrier")) {
+        harness.prepareSnapshotPreBarrier(i);
+        OperatorSubtaskState taken = harness.snapshot(i, i);
+        if (i == snapshotAt) {
+          snapshot = taken;
+        }
+      } else if (action.startsWith("watermark ")) {
+        harness.processWatermark(Long.parseLong(action.substring("watermark ".length())));
+      } else {
+        send(action);
+      }
+    }
+    if (to == script.size()) {
+      harness.processWatermark(Long.MAX_VALUE);
+    }
+    List<String> output = new ArrayList<>(spikes());
+    output.addAll(late());
+    return new Played(output, snapshot);
+  }
+
+  /** Events of both groups around a moving clock (some late), watermarks and barriers. */
+  private static List<String> randomScript(Random random) {
+    List<String> script = new ArrayList<>();
+    double clock = 10.0;
+    long watermark = Long.MIN_VALUE;
+    for (int i = 0; i < 200; i++) {
+      int what = random.nextInt(20);
+      if (what < 14) {
+        boolean small = random.nextBoolean();
+        int neurons = small ? 6 : 8;
+        double t = Math.max(10.0, clock + random.nextInt(32) / 4.0 - 3.0);
+        StringBuilder event = new StringBuilder("{\"group\":\"")
+            .append(small ? "small" : "fast").append("\",\"t\":").append(t);
+        switch (random.nextInt(5)) {
+          case 0 -> event.append(",\"currents\":").append(numbers(random, neurons));
+          case 1 -> event.append(",\"override\":[").append(random.nextInt(neurons)).append(']');
+          default -> event.append(",\"index\":[").append(random.nextInt(neurons))
+              .append("],\"current\":[").append(random.nextInt(5) - 2).append(']');
+        }
+        script.add(event.append('}').toString());
+        clock += random.nextInt(3) / 2.0;
+      } else if (what < 17) {
+        watermark = Math.max(watermark, (long) clock - random.nextInt(4));
+        script.add("watermark " + watermark);
+      } else {
+        script.add("barrier");
+      }
+    }
+    script.add("barrier");
+    return script;
+  }
+
+  private static String numbers(Random random, int count) {
+    StringBuilder numbers = new StringBuilder("[");
+    for (int i = 0; i < count; i++) {
+      numbers.append(i > 0 ? "," : "").append(random.nextInt(5) - 2);
+    }
+    return numbers.append(']').toString();
   }
 }
