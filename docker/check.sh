@@ -168,7 +168,8 @@ diff = [k for k in shared if norm(cp[k]) != norm(fc[k])]
 check(not diff, "compose and k8s agree on %d Flink settings" % len(shared), ", ".join(diff))
 for key in ["execution.checkpointing.dir", "execution.checkpointing.savepoint-dir",
             "classloader.parent-first-patterns.additional", "heartbeat.interval",
-            "heartbeat.timeout", "restart-strategy.type", "state.backend.type"]:
+            "heartbeat.timeout", "restart-strategy.type", "state.backend.type",
+            "pipeline.watermark-alignment.allow-unaligned-source-splits"]:
     check(key in cp and key in fc, "compose and k8s both set " + key)
 
 # the Dockerfile's own parent-first patterns (the image's conf/) are the same

@@ -111,6 +111,10 @@ restart-strategy.fixed-delay.delay: 1 s
 # TaskManager (child-first, each job would unpack and load another 400 MB copy of ND4J's)
 classloader.parent-first-patterns.additional: [org.nd4j., org.bytedeco.]
 
+# the job aligns its input readers' watermarks (--max-drift-ms); a file reader cannot pause one
+# split, only itself as a whole, which TaskManagers allow only with this
+pipeline.watermark-alignment.allow-unaligned-source-splits: true
+
 env.java.opts.all: ${JAVA_17_OPTS[*]}
 EOF
 }

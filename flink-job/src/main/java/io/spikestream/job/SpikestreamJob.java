@@ -38,6 +38,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Spikestream job: JSON-lines input-current events in, per group and step an ExactNeuron
@@ -47,6 +49,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * options and wires files.
  */
 public final class SpikestreamJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SpikestreamJob.class);
 
   /** The watermark alignment group of the input's splits. */
   static final String ALIGNMENT_GROUP = "spikestream-input";
@@ -96,8 +100,8 @@ public final class SpikestreamJob {
 
   /**
    * The input's event time: bounded out-of-orderness watermarks per input split, idle splits
-   * left out after {@code --idleness-ms}, and splits more than {@code --max-drift-ms} ahead of the
-   * slowest paused (watermark alignment).
+   * left out after {@code --idleness-ms}, and, if aligned, splits more than {@code
+   * --max-drift-ms} ahead of the slowest paused (watermark alignment).
    *
    * <p>Why alignment: a step runs only once every split's watermark has passed it, so the events
    * a faster split reads ahead wait in the operator, in memory and in every checkpoint, with
@@ -108,10 +112,16 @@ public final class SpikestreamJob {
    * drift before the next update, so a backlog can be read at most drift/interval = 5 ms of
    * event time per ms (FLINK-37399).
    *
+   * <p>Kafka readers pause single partitions; the file source's reader can only be paused as a
+   * whole, which TaskManagers allow only with {@code
+   * pipeline.watermark-alignment.allow-unaligned-source-splits: true} in their configuration (set
+   * for the embedded cluster and in {@code docker/}); without it, file input is not aligned.
+   *
    * @param options the job's options
+   * @param aligned whether to align the input's splits within {@code --max-drift-ms}
    * @return the watermark strategy of the input
    */
-  static WatermarkStrategy<ParsedLine> eventTime(JobOptions options) {
+  static WatermarkStrategy<ParsedLine> eventTime(JobOptions options, boolean aligned) {
     long outOfOrdernessMs = options.outOfOrdernessMs(); // the lambda must not capture options
     WatermarkStrategy<ParsedLine> eventTime =
         WatermarkStrategy.<ParsedLine>forGenerator(context -> new StepWatermarks(outOfOrdernessMs))
@@ -119,7 +129,7 @@ public final class SpikestreamJob {
     if (options.idlenessMs() > 0) {
       eventTime = eventTime.withIdleness(Duration.ofMillis(options.idlenessMs()));
     }
-    if (options.maxDriftMs() > 0) {
+    if (aligned && options.maxDriftMs() > 0) {
       long updateMs = Math.max(10, Math.min(1000, options.maxDriftMs() / 5));
       eventTime = eventTime.withWatermarkAlignment(
           ALIGNMENT_GROUP, Duration.ofMillis(options.maxDriftMs()), Duration.ofMillis(updateMs));
@@ -136,8 +146,16 @@ public final class SpikestreamJob {
     SpikeStateSerializers.register(env.getConfig().getSerializerConfig());
 
     // ---- input lines, parsed; event time per input split (file, Kafka partition) ----
+    boolean aligned = options.maxDriftMs() > 0
+        && (options.input() == null
+            || env.getConfiguration().get(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS));
+    if (options.maxDriftMs() > 0 && !aligned) {
+      LOG.warn("Input readers are not aligned (--max-drift-ms): a file reader can only be paused"
+          + " as a whole, which this cluster does not allow; set {}: true in its configuration",
+          PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS.key());
+    }
     DataStream<ParsedLine> lines =
-        env.fromSource(input, eventTime(options), "input").uid("input");
+        env.fromSource(input, eventTime(options, aligned), "input").uid("input");
 
     // ---- route; lines that fit no group go to the dead letters ----
     SingleOutputStreamOperator<InputEvent> events =
@@ -201,8 +219,9 @@ public final class SpikestreamJob {
     // copies an event's numbers into its pending input), so chained operators may pass records
     // on without a deep copy each
     config.set(PipelineOptions.OBJECT_REUSE, true);
-    // the file source reads one file per reader at a time and cannot pause a single split: its
-    // reader is paused as a whole when it runs ahead (Kafka's readers pause single partitions)
+    // for watermark alignment the embedded cluster may pause a file reader as a whole (it cannot
+    // pause one split; Kafka's readers pause single partitions); TaskManagers read this from
+    // their own configuration, so a real cluster decides it itself (see build)
     config.set(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS, true);
     config.set(PipelineOptions.AUTO_WATERMARK_INTERVAL,
         Duration.ofMillis(options.watermarkIntervalMs()));
@@ -256,7 +275,10 @@ public final class SpikestreamJob {
     }
 
     Configuration config = configuration(options);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+    // on a cluster, the cluster's own setting must show through (see configuration)
+    Configuration jobConfig = new Configuration(config);
+    jobConfig.removeConfig(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfig);
     if (env instanceof LocalStreamEnvironment) {
       env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(config);
     }

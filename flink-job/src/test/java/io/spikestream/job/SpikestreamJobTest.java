@@ -3,9 +3,16 @@ package io.spikestream.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spikestream.job.config.JobOptions;
+import io.spikestream.job.io.JobIo;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.apache.flink.api.common.eventtime.WatermarkAlignmentParams;
+import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.transformations.SourceTransformation;
 import org.junit.jupiter.api.Test;
 
 /** How the job's options become its event time and Flink configuration. */
@@ -20,28 +27,60 @@ class SpikestreamJobTest {
   }
 
   @Test
-  void inputSplitsAreAlignedWithinTheMaxDrift() {
+  void alignedInputSplitsMayDriftAtMostMaxDrift() {
     WatermarkAlignmentParams aligned =
-        SpikestreamJob.eventTime(options()).getAlignmentParameters();
+        SpikestreamJob.eventTime(options(), true).getAlignmentParameters();
     assertThat(aligned.isEnabled()).isTrue();
     assertThat(aligned.getWatermarkGroup()).isEqualTo(SpikestreamJob.ALIGNMENT_GROUP);
     assertThat(aligned.getMaxAllowedWatermarkDrift()).isEqualTo(100);
     assertThat(aligned.getUpdateInterval()).isEqualTo(20);
 
-    WatermarkAlignmentParams wide =
-        SpikestreamJob.eventTime(options("--max-drift-ms", "60000")).getAlignmentParameters();
+    WatermarkAlignmentParams wide = SpikestreamJob.eventTime(
+        options("--max-drift-ms", "60000"), true).getAlignmentParameters();
     assertThat(wide.getMaxAllowedWatermarkDrift()).isEqualTo(60_000);
     assertThat(wide.getUpdateInterval()).isEqualTo(Duration.ofSeconds(1).toMillis());
 
-    assertThat(SpikestreamJob.eventTime(options("--max-drift-ms", "0"))
+    assertThat(SpikestreamJob.eventTime(options("--max-drift-ms", "0"), true)
             .getAlignmentParameters().isEnabled())
+        .isFalse();
+    assertThat(SpikestreamJob.eventTime(options(), false).getAlignmentParameters().isEnabled())
         .isFalse();
   }
 
+  /**
+   * TaskManagers take the permission to pause a file reader as a whole from their own
+   * configuration: file input is aligned only where it is given (the embedded cluster, docker/),
+   * Kafka input always (its readers pause single partitions).
+   */
   @Test
-  void fileReadersMayBePausedAsAWhole() {
+  void fileInputIsAlignedOnlyWhereAReaderMayBePausedAsAWhole() {
     assertThat(SpikestreamJob.configuration(options())
             .get(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS))
         .isTrue();
+    assertThat(sourceAligned(options(), true)).isTrue();
+    assertThat(sourceAligned(options(), false)).isFalse();
+    JobOptions kafka = JobOptions.parse("--groups", "g", "--input-topic", "events",
+        "--kafka-bootstrap", "127.0.0.1:9", "--output", "out");
+    assertThat(sourceAligned(kafka, false)).isTrue();
+  }
+
+  private static boolean sourceAligned(JobOptions options, boolean readersMayPause) {
+    Configuration config = SpikestreamJob.configuration(options);
+    config.set(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS, readersMayPause);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+    new SpikestreamJob(Fixtures.groups(), options,
+            SpikestreamJob.input(options, Fixtures.groups()),
+            JobIo.jsonLines("out", JobIo.SPIKES), JobIo.jsonLines("out", JobIo.LATE),
+            JobIo.jsonLines("out", JobIo.DEAD_LETTER))
+        .build(env);
+    Deque<Transformation<?>> todo = new ArrayDeque<>(env.getTransformations());
+    while (!todo.isEmpty()) {
+      Transformation<?> next = todo.pop();
+      if (next instanceof SourceTransformation<?, ?, ?> source) {
+        return source.getWatermarkStrategy().getAlignmentParameters().isEnabled();
+      }
+      todo.addAll(next.getInputs());
+    }
+    throw new AssertionError("no source in the job");
   }
 }
