@@ -26,8 +26,8 @@ bench() {
   n=$((n + 1))
   local log=$work/logs/$n-${2}.log
   mkdir -p "$work/logs"
-  if ! (cd "$root" && mvn -B -q -Pbench -pl flink-job verify -Dbench.args="--work $work $*") \
-      > "$log" 2>&1; then
+  if ! (cd "$root" && mvn -B -q -Dstyle.color=never -Pbench -pl flink-job verify \
+      -Dbench.args="--work $work $*") > "$log" 2>&1; then
     echo "FAILED: $* (last lines of $log:)"
     tail -20 "$log"
     return 1

@@ -52,8 +52,8 @@ public final class SpikestreamJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpikestreamJob.class);
 
-  /** The watermark alignment group of the input's splits. */
-  static final String ALIGNMENT_GROUP = "spikestream-input";
+  /** The watermark alignment group of the input's splits (the JobManager logs its bounds). */
+  public static final String ALIGNMENT_GROUP = "spikestream-input";
 
   private final Map<String, GroupConfig> groups;
   private final JobOptions options;

@@ -51,7 +51,7 @@ public final class JobBenchmark {
   private static final String USAGE =
       """
       JobBenchmark --work DIR [--scenario dense|sparse|latency] [--runs N]
-                   [--state-backend hashmap|rocksdb]
+                   [--state-backend hashmap|rocksdb] [--max-drift-ms N (100)]
         dense:   --frames N (200000) --groups N (16) --neurons N (1000)
         sparse:  --events N (4000000) --groups N (1000) --neurons N (1000) --per-step K (1)
         latency: --rate N events/s (20000) --seconds N (30) --warmup N s (10)
@@ -77,6 +77,7 @@ public final class JobBenchmark {
     Path work = Path.of(options.get("--work"));
     String scenario = options.getOrDefault("--scenario", "dense");
     String backend = options.getOrDefault("--state-backend", "hashmap");
+    String maxDrift = options.getOrDefault("--max-drift-ms", "100");
     int runs = Integer.parseInt(options.getOrDefault("--runs", "3"));
     int groups = Integer.parseInt(options.getOrDefault("--groups", scenario.equals("dense")
         ? "16" : "1000"));
@@ -89,7 +90,8 @@ public final class JobBenchmark {
         if (input == null) {
           input = done(BenchInput.dense(dir, frames, groups, neurons));
         }
-        throughput("dense " + groups + " groups x " + neurons + " neurons", input, backend, runs);
+        throughput("dense " + groups + " groups x " + neurons + " neurons", input, backend,
+            maxDrift, runs);
       }
       case "sparse" -> {
         long events = Long.parseLong(options.getOrDefault("--events", "4000000"));
@@ -100,7 +102,7 @@ public final class JobBenchmark {
           input = done(BenchInput.sparse(dir, events, groups, neurons, perStep));
         }
         throughput("sparse " + groups + " groups x " + neurons + " neurons, " + perStep
-            + " events per group-step", input, backend, runs);
+            + " events per group-step", input, backend, maxDrift, runs);
       }
       case "latency" -> latency(work, groups, neurons, backend,
           Integer.parseInt(options.getOrDefault("--rate", "20000")),
@@ -126,17 +128,18 @@ public final class JobBenchmark {
     return new BenchInput(dir, Long.parseLong(counts[0]), Long.parseLong(counts[1]), neurons);
   }
 
-  private static void throughput(String what, BenchInput input, String backend, int runs)
-      throws Exception {
+  private static void throughput(
+      String what, BenchInput input, String backend, String maxDrift, int runs) throws Exception {
     Map<String, GroupConfig> groups = GroupsFile.load(input.groups());
     System.out.printf(Locale.ROOT,
-        "== %s: %d events, %d steps, backend %s, a warm-up and %d runs each%n",
-        what, input.events(), input.steps(), backend, runs);
+        "== %s: %d events, %d steps, backend %s, max drift %s ms, a warm-up and %d runs each%n",
+        what, input.events(), input.steps(), backend, maxDrift, runs);
     List<Double> baseline = new ArrayList<>();
     List<Double> job = new ArrayList<>();
     // run 0 warms up the JIT for both jobs and is not counted
     for (int run = 0; run <= runs; run++) {
-      JobOptions options = options(input, backend, input.dir().resolve("out-" + run));
+      JobOptions options =
+          options(input, backend, maxDrift, input.dir().resolve("out-" + run));
       deleteRecursively(Path.of(options.output())); // what a failed earlier run left
       StreamExecutionEnvironment env = environment(options);
       BaselineJob.build(env, groups, input.eventFiles().toString());
@@ -172,10 +175,12 @@ public final class JobBenchmark {
         what, backend, b, j, j * input.neuronSteps() / input.events(), 100 * j / b);
   }
 
-  private static JobOptions options(BenchInput input, String backend, Path output) {
+  private static JobOptions options(
+      BenchInput input, String backend, String maxDrift, Path output) {
     return JobOptions.parse("--groups", input.groups().toString(),
         "--input", input.eventFiles().toString(), "--output", output.toString(),
-        "--parallelism", "2", "--checkpoint-interval-ms", "1000", "--state-backend", backend);
+        "--parallelism", "2", "--checkpoint-interval-ms", "1000", "--state-backend", backend,
+        "--max-drift-ms", maxDrift);
   }
 
   private static StreamExecutionEnvironment environment(JobOptions options) {

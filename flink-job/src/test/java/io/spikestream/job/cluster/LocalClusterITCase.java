@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikestream.job.OutputFiles;
 import io.spikestream.job.RandomEvents;
+import io.spikestream.job.SpikestreamJob;
 import io.spikestream.job.io.JobIo;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -220,6 +221,51 @@ class LocalClusterITCase {
     assertNd4jLoadedOncePerTaskManager();
   }
 
+  /**
+   * A bounded run over two files read at once, the second ahead in event time: the job's client
+   * found the cluster's permission to pause a file reader as a whole, so the readers were aligned
+   * (the JobManager distributed bounds below the second file's event times: its reader had to
+   * wait), and the output is exact.
+   */
+  @Test
+  @Order(3)
+  void fileReadersAreAlignedOnTheClusterAndTheOutputIsExact() throws Exception {
+    RandomEvents events = new RandomEvents(SEED + 12, 12_000, 3);
+    List<List<String>> files = split(events.lines, 2);
+    Feed feed = new Feed(dir.resolve("aligned"), events);
+    feed.writeNoWait(1, files.get(0));
+    feed.writeNoWait(2, files.get(1));
+    String job = submit(feed.boundedArgs("--parallelism", "2"));
+    waitUntil("the bounded run finishes",
+        () -> get("/jobs/" + job).path("state").asText().equals("FINISHED"));
+    feed.assertExact();
+
+    double secondFileStart = Double.MAX_VALUE;
+    for (String line : files.get(1)) {
+      JsonNode event = parseOrNull(line);
+      if (event != null && event.path("t").isNumber()) {
+        secondFileStart = Math.min(secondFileStart, event.path("t").asDouble());
+      }
+    }
+    Matcher bound = Pattern.compile("maxAllowedWatermark=(-?\\d+) of group="
+            + SpikestreamJob.ALIGNMENT_GROUP)
+        .matcher(Files.readString(cluster.resolve("log").resolve("jobmanager.log")));
+    long lowest = Long.MAX_VALUE;
+    while (bound.find()) {
+      lowest = Math.min(lowest, Long.parseLong(bound.group(1)));
+    }
+    assertThat(lowest).as("lowest alignment bound the JobManager distributed")
+        .isLessThan((long) secondFileStart);
+  }
+
+  private static JsonNode parseOrNull(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      return null; // one of the bad lines
+    }
+  }
+
   // ---- the input feed and the expected output ----
 
   /** A monitored input directory fed file by file, and the run's output directory. */
@@ -240,10 +286,16 @@ class LocalClusterITCase {
 
     /** The job's arguments; {@code extra} go before them (the job takes no CLI options). */
     List<String> args(String... extra) {
+      List<String> args = boundedArgs(extra);
+      args.addAll(List.of("--monitor", "--monitor-interval-ms", "200"));
+      return args;
+    }
+
+    /** The arguments of a run that reads the input directory once, to its end. */
+    List<String> boundedArgs(String... extra) {
       List<String> args = new ArrayList<>(List.of(
           "--groups", groups.toString(),
           "--input", input.toString(),
-          "--monitor", "--monitor-interval-ms", "200",
           "--output", output.toString(),
           "--checkpoint-dir", cluster.resolve("checkpoints").toUri().toString(),
           "--checkpoint-interval-ms", "300",
