@@ -101,9 +101,10 @@ public record JobOptions(
                                       watermarks themselves move with each event
         --max-drift-ms N              an input file reader or Kafka partition whose event time
                                       runs N ms ahead of the slowest pauses until it catches up
-                                      (default 100; 0 = never): bounds the steps waiting in
-                                      memory and in each checkpoint when inputs race ahead;
-                                      not with --monitor
+                                      (default 0 = never): bounds the steps waiting in memory
+                                      and in each checkpoint when inputs are replayed at full
+                                      speed, but Flink 2.2 then reads at most N/10 ms of event
+                                      time per ms; not with --monitor
         --help                        print this text
       """;
 
@@ -218,7 +219,7 @@ public record JobOptions(
    * would then pause the reader of a new file forever.
    */
   private static long maxDrift(Map<String, String> values, boolean monitor) {
-    long drift = number(values, "--max-drift-ms", 100, 0);
+    long drift = number(values, "--max-drift-ms", 0, 0);
     if (monitor && values.containsKey("--max-drift-ms") && drift > 0) {
       throw new IllegalArgumentException("option --max-drift-ms cannot be used with --monitor: a "
           + "file reader waiting for new files would hold the other readers back for good");

@@ -51,7 +51,7 @@ public final class JobBenchmark {
   private static final String USAGE =
       """
       JobBenchmark --work DIR [--scenario dense|sparse|latency] [--runs N]
-                   [--state-backend hashmap|rocksdb] [--max-drift-ms N (100)]
+                   [--state-backend hashmap|rocksdb] [--max-drift-ms N (0)]
         dense:   --frames N (200000) --groups N (16) --neurons N (1000)
         sparse:  --events N (4000000) --groups N (1000) --neurons N (1000) --per-step K (1)
         latency: --rate N events/s (20000) --seconds N (30) --warmup N s (10)
@@ -77,7 +77,7 @@ public final class JobBenchmark {
     Path work = Path.of(options.get("--work"));
     String scenario = options.getOrDefault("--scenario", "dense");
     String backend = options.getOrDefault("--state-backend", "hashmap");
-    String maxDrift = options.getOrDefault("--max-drift-ms", "100");
+    String maxDrift = options.getOrDefault("--max-drift-ms", "0");
     int runs = Integer.parseInt(options.getOrDefault("--runs", "3"));
     int groups = Integer.parseInt(options.getOrDefault("--groups", scenario.equals("dense")
         ? "16" : "1000"));

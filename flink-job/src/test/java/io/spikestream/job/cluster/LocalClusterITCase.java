@@ -235,7 +235,7 @@ class LocalClusterITCase {
     Feed feed = new Feed(dir.resolve("aligned"), events);
     feed.writeNoWait(1, files.get(0));
     feed.writeNoWait(2, files.get(1));
-    String job = submit(feed.boundedArgs("--parallelism", "2"));
+    String job = submit(feed.boundedArgs("--parallelism", "2", "--max-drift-ms", "100"));
     waitUntil("the bounded run finishes",
         () -> get("/jobs/" + job).path("state").asText().equals("FINISHED"));
     feed.assertExact();

@@ -22,7 +22,7 @@ class JobOptionsTest {
     assertThat(options.fromSavepoint()).isNull();
     assertThat(options.kafka()).isNull();
     assertThat(options.watermarkIntervalMs()).isEqualTo(200);
-    assertThat(options.maxDriftMs()).isEqualTo(100);
+    assertThat(options.maxDriftMs()).isZero();
   }
 
   @Test
@@ -35,6 +35,8 @@ class JobOptionsTest {
         "--max-drift-ms", "0");
     assertThat(options).isEqualTo(new JobOptions(Path.of("g"), "in", true, 50, "out", null, 2,
         true, "file:///c", 200, "rocksdb", "/s/chk-3", 5, 0, 20, 0, false));
+    assertThat(JobOptions.parse("--groups", "g", "--input", "in", "--output", "out",
+        "--max-drift-ms", "250").maxDriftMs()).isEqualTo(250);
   }
 
   @Test
