@@ -32,7 +32,8 @@ bench() {
     tail -20 "$log"
     return 1
   fi
-  grep -E '^(==|run|warm-up|RESULT)' "$log"
+  # Maven's exec output may start lines with colour codes whatever -Dstyle.color says
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^(==|run|warm-up|RESULT)'
 }
 
 {
