@@ -214,17 +214,17 @@ public record JobOptions(
   }
 
   /**
-   * The watermark alignment drift; none while watching a directory: Flink 2.2 keeps a file
-   * reader that finished its file and waits for the next at its last watermark, and alignment
-   * would then pause the reader of a new file forever.
+   * The watermark alignment drift, 0 (off) by default; not while watching a directory: Flink 2.2
+   * keeps a file reader that finished its file and waits for the next at its last watermark, and
+   * alignment would then pause the reader of a new file forever.
    */
   private static long maxDrift(Map<String, String> values, boolean monitor) {
     long drift = number(values, "--max-drift-ms", 0, 0);
-    if (monitor && values.containsKey("--max-drift-ms") && drift > 0) {
+    if (monitor && drift > 0) {
       throw new IllegalArgumentException("option --max-drift-ms cannot be used with --monitor: a "
           + "file reader waiting for new files would hold the other readers back for good");
     }
-    return monitor ? 0 : drift;
+    return drift;
   }
 
   /** The Kafka options, or null if no topic is given; rejects Kafka options without a topic. */
