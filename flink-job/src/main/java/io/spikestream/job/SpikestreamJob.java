@@ -7,6 +7,7 @@ import io.spikestream.job.config.KafkaOptions;
 import io.spikestream.job.event.DeadLetter;
 import io.spikestream.job.event.EventCodec;
 import io.spikestream.job.event.InputEvent;
+import io.spikestream.job.event.InputEventTypeInfo;
 import io.spikestream.job.event.LateEvent;
 import io.spikestream.job.event.ParsedLine;
 import io.spikestream.job.event.SpikeRecord;
@@ -163,7 +164,8 @@ public final class SpikestreamJob {
 
     // ---- route; lines that fit no group go to the dead letters ----
     SingleOutputStreamOperator<InputEvent> events =
-        lines.process(new EventRouter()).uid("router").name("router");
+        lines.process(new EventRouter(), new InputEventTypeInfo(groups.keySet()))
+            .uid("router").name("router");
     DataStream<InputEvent> timed = eventTap.apply(events);
 
     // ---- the neuron steps, keyed by group ----

@@ -4,8 +4,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One validated input event: currents and/or an override for one group at one event time. A Flink
- * POJO (public fields, no-arg constructor), so Flink serializes it without Kryo.
+ * One validated input event: currents and/or an override for one group at one event time. Between
+ * the job's tasks it travels with {@link InputEventSerializer}; it is also a Flink POJO (public
+ * fields, no-arg constructor), so Flink serializes it without Kryo where it is a field (late
+ * events).
  *
  * <p>Only fields the event carried are non-null: {@code currents} (dense), {@code index} with
  * {@code current} (sparse), {@code override}.
