@@ -62,7 +62,7 @@ public final class SpikestreamJob {
   private final Map<String, GroupConfig> groups;
   private final JobOptions options;
   private final Source<ParsedLine, ?, ?> input;
-  private final Sink<String> spikeSink;
+  private final Sink<SpikeRecord> spikeSink;
   private final Sink<String> lateSink;
   private final Sink<String> deadLetterSink;
   private UnaryOperator<DataStream<InputEvent>> eventTap = UnaryOperator.identity();
@@ -71,7 +71,7 @@ public final class SpikestreamJob {
    * @param groups the neuron groups by id
    * @param options the job options (event time, voltage output)
    * @param input the source of input lines, parsed (see {@link JobIo})
-   * @param spikeSink where spike records go, as JSON lines
+   * @param spikeSink where spike records go (the sink formats them, see {@link JobIo})
    * @param lateSink where late events go, as JSON lines
    * @param deadLetterSink where unroutable lines go, as JSON lines
    */
@@ -79,7 +79,7 @@ public final class SpikestreamJob {
       Map<String, GroupConfig> groups,
       JobOptions options,
       Source<ParsedLine, ?, ?> input,
-      Sink<String> spikeSink,
+      Sink<SpikeRecord> spikeSink,
       Sink<String> lateSink,
       Sink<String> deadLetterSink) {
     this.groups = groups;
@@ -179,11 +179,8 @@ public final class SpikestreamJob {
             .uid("neuron-steps")
             .name("neuron-steps");
 
-    // ---- outputs, as JSON lines ----
+    // ---- outputs, as JSON lines (the spike sink formats its records itself) ----
     spikes
-        .map((SpikeRecord record) -> EventCodec.format(record))
-        .uid("format-spikes")
-        .name("format-spikes")
         .sinkTo(spikeSink)
         .uid("spikes-sink")
         .name("spikes");
@@ -295,7 +292,7 @@ public final class SpikestreamJob {
             groups,
             options,
             input(options, groups),
-            output(options, JobIo.SPIKES),
+            spikeOutput(options),
             output(options, JobIo.LATE),
             output(options, JobIo.DEAD_LETTER))
         .build(env);
@@ -312,10 +309,18 @@ public final class SpikestreamJob {
     return JobIo.files(options.input(), groups, monitor);
   }
 
+  /** The sink of spike records the options name: {@code spikes/} of {@code --output}, or a topic. */
+  static Sink<SpikeRecord> spikeOutput(JobOptions options) {
+    return options.output() != null
+        ? JobIo.spikeLines(options.output())
+        : JobIo.kafkaSpikes(options.kafka(), options.kafka().outputTopic());
+  }
+
   /**
-   * The sink of one output the options name: a subdirectory of {@code --output}, or a topic.
+   * The sink of late events or dead letters the options name: a subdirectory of {@code --output},
+   * or a topic.
    *
-   * @param name {@link JobIo#SPIKES}, {@link JobIo#LATE} or {@link JobIo#DEAD_LETTER}
+   * @param name {@link JobIo#LATE} or {@link JobIo#DEAD_LETTER}
    */
   static Sink<String> output(JobOptions options, String name) {
     if (options.output() != null) {
@@ -323,10 +328,9 @@ public final class SpikestreamJob {
     }
     KafkaOptions kafka = options.kafka();
     String topic = switch (name) {
-      case JobIo.SPIKES -> kafka.outputTopic();
       case JobIo.LATE -> kafka.lateTopic();
       case JobIo.DEAD_LETTER -> kafka.deadLetterTopic();
-      default -> throw new IllegalArgumentException("no output named '" + name + "'");
+      default -> throw new IllegalArgumentException("no line output named '" + name + "'");
     };
     return JobIo.kafkaLines(kafka, topic);
   }

@@ -68,7 +68,7 @@ public final class JobRuns {
     StreamExecutionEnvironment env = environment(options);
     new SpikestreamJob(groups, options,
             SpikestreamJob.input(options, groups),
-            SpikestreamJob.output(options, JobIo.SPIKES),
+            SpikestreamJob.spikeOutput(options),
             SpikestreamJob.output(options, JobIo.LATE),
             SpikestreamJob.output(options, JobIo.DEAD_LETTER))
         .withEventTap(tap)

@@ -66,7 +66,7 @@ class SpikestreamJobTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
     new SpikestreamJob(Fixtures.groups(), options,
             SpikestreamJob.input(options, Fixtures.groups()),
-            JobIo.jsonLines("out", JobIo.SPIKES), JobIo.jsonLines("out", JobIo.LATE),
+            JobIo.spikeLines("out"), JobIo.jsonLines("out", JobIo.LATE),
             JobIo.jsonLines("out", JobIo.DEAD_LETTER))
         .build(env);
     Deque<Transformation<?>> todo = new ArrayDeque<>(env.getTransformations());

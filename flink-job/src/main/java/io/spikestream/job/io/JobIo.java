@@ -5,6 +5,7 @@ import io.spikestream.job.config.KafkaOptions;
 import io.spikestream.job.event.DeadLetter;
 import io.spikestream.job.event.EventCodec;
 import io.spikestream.job.event.ParsedLine;
+import io.spikestream.job.event.SpikeRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -100,11 +102,27 @@ public final class JobIo {
    * An exactly-once sink of JSON lines into one output subdirectory.
    *
    * @param output the output directory, path or URI
-   * @param name the subdirectory, one of {@link #SPIKES}, {@link #LATE}, {@link #DEAD_LETTER}
-   * @return the sink
+   * @param name the subdirectory, {@link #LATE} or {@link #DEAD_LETTER}
+   * @return the sink of lines, each without its line break
    */
   public static FileSink<String> jsonLines(String output, String name) {
-    return FileSink.forBulkFormat(new Path(output, name), new JsonLinesWriter.Factory())
+    return fileSink(output, name, line -> line);
+  }
+
+  /**
+   * The exactly-once sink of spike records, as JSON lines, into {@link #SPIKES} of an output
+   * directory.
+   *
+   * @param output the output directory, path or URI
+   * @return the sink
+   */
+  public static FileSink<SpikeRecord> spikeLines(String output) {
+    return fileSink(output, SPIKES, EventCodec::format);
+  }
+
+  private static <T> FileSink<T> fileSink(
+      String output, String name, SerializableFunction<T, String> format) {
+    return FileSink.forBulkFormat(new Path(output, name), new JsonLinesWriter.Factory<>(format))
         .withBucketAssigner(new BasePathBucketAssigner<>())
         .withRollingPolicy(OnCheckpointRollingPolicy.build())
         .withOutputFileConfig(
@@ -119,12 +137,29 @@ public final class JobIo {
    *
    * @param kafka the brokers and the transaction timeout
    * @param topic the topic
-   * @return the sink
+   * @return the sink of lines, each without its line break
    */
   public static KafkaSink<String> kafkaLines(KafkaOptions kafka, String topic) {
-    return KafkaSink.<String>builder()
+    return kafkaSink(kafka, topic, EventCodec::groupOf, line -> line);
+  }
+
+  /**
+   * The exactly-once sink of spike records, as JSON lines keyed by their group id, into a Kafka
+   * topic; see {@link #kafkaLines}.
+   *
+   * @param kafka the brokers and the transaction timeout
+   * @param topic the topic
+   * @return the sink
+   */
+  public static KafkaSink<SpikeRecord> kafkaSpikes(KafkaOptions kafka, String topic) {
+    return kafkaSink(kafka, topic, record -> record.group, EventCodec::format);
+  }
+
+  private static <T> KafkaSink<T> kafkaSink(KafkaOptions kafka, String topic,
+      SerializableFunction<T, String> groupOf, SerializableFunction<T, String> lineOf) {
+    return KafkaSink.<T>builder()
         .setBootstrapServers(kafka.bootstrap())
-        .setRecordSerializer(new KeyedByGroup(topic))
+        .setRecordSerializer(new KeyedByGroup<>(topic, groupOf, lineOf))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         // one prefix per topic: the sinks of one job must not share transactional ids
         .setTransactionalIdPrefix("spikestream-" + topic)
@@ -202,24 +237,30 @@ public final class JobIo {
     }
   }
 
-  /** JSON lines as Kafka records keyed by their group id. */
-  private static final class KeyedByGroup implements KafkaRecordSerializationSchema<String> {
-    private static final long serialVersionUID = 1L;
+  /** Elements as Kafka records: their JSON line, keyed by their group id. */
+  private static final class KeyedByGroup<T> implements KafkaRecordSerializationSchema<T> {
+    private static final long serialVersionUID = 2L;
     private final String topic;
+    private final SerializableFunction<T, String> groupOf;
+    private final SerializableFunction<T, String> lineOf;
 
-    KeyedByGroup(String topic) {
+    KeyedByGroup(String topic, SerializableFunction<T, String> groupOf,
+        SerializableFunction<T, String> lineOf) {
       this.topic = topic;
+      this.groupOf = groupOf;
+      this.lineOf = lineOf;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
-        String line, KafkaSinkContext context, Long timestamp) {
-      String group = EventCodec.groupOf(line);
+        T element, KafkaSinkContext context, Long timestamp) {
+      String group = groupOf.apply(element);
       byte[] key = group == null ? null : group.getBytes(StandardCharsets.UTF_8);
+      byte[] line = lineOf.apply(element).getBytes(StandardCharsets.UTF_8);
       // no record timestamp (the producer stamps the time of writing): event time is in the
       // line, and a step's event time (often near 1970) would make Kafka's time-based retention
       // delete the record at once
-      return new ProducerRecord<>(topic, null, null, key, line.getBytes(StandardCharsets.UTF_8));
+      return new ProducerRecord<>(topic, null, null, key, line);
     }
   }
 }

@@ -6,40 +6,57 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
- * Writes lines of text, UTF-8, one per element, to a part file of the file sink through a buffer.
+ * Writes one JSON line per element, UTF-8, to a part file of the file sink through a buffer.
  *
  * <p>Why not the row format's {@code SimpleStringEncoder}: it writes every line straight to the
  * part file's stream, and the local file system's stream has no buffer, so each line cost two
  * {@code write} system calls, more than all the job's other work for a short spike record. This
  * writer buffers; the sink flushes it and finishes the part file at every checkpoint (bulk
  * formats roll on checkpoints), so what a checkpoint commits is complete lines, exactly once.
+ *
+ * @param <T> the elements
  */
-final class JsonLinesWriter implements BulkWriter<String> {
+final class JsonLinesWriter<T> implements BulkWriter<T> {
 
   /** Bytes buffered before a write to the part file. */
   static final int BUFFER_BYTES = 64 * 1024;
 
   private final OutputStream out;
+  private final SerializableFunction<T, String> format;
 
-  private JsonLinesWriter(FSDataOutputStream partFile) {
+  private JsonLinesWriter(FSDataOutputStream partFile, SerializableFunction<T, String> format) {
     this.out = new BufferedOutputStream(partFile, BUFFER_BYTES);
+    this.format = format;
   }
 
-  /** Creates one writer per part file. */
-  static final class Factory implements BulkWriter.Factory<String> {
-    private static final long serialVersionUID = 1L;
+  /**
+   * Creates one writer per part file.
+   *
+   * @param <T> the elements
+   */
+  static final class Factory<T> implements BulkWriter.Factory<T> {
+    private static final long serialVersionUID = 2L;
+    private final SerializableFunction<T, String> format;
+
+    /**
+     * @param format an element's JSON line, without the line break
+     */
+    Factory(SerializableFunction<T, String> format) {
+      this.format = format;
+    }
 
     @Override
-    public BulkWriter<String> create(FSDataOutputStream partFile) {
-      return new JsonLinesWriter(partFile);
+    public BulkWriter<T> create(FSDataOutputStream partFile) {
+      return new JsonLinesWriter<>(partFile, format);
     }
   }
 
   @Override
-  public void addElement(String line) throws IOException {
-    out.write(line.getBytes(StandardCharsets.UTF_8));
+  public void addElement(T element) throws IOException {
+    out.write(format.apply(element).getBytes(StandardCharsets.UTF_8));
     out.write('\n');
   }
 

@@ -6,6 +6,7 @@ import io.spikestream.job.config.GroupsFile;
 import io.spikestream.job.config.JobOptions;
 import io.spikestream.job.event.EventCodec;
 import io.spikestream.job.event.ParsedLine;
+import io.spikestream.job.event.SpikeRecord;
 import io.spikestream.job.io.JobIo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -151,7 +152,7 @@ public final class JobBenchmark {
       env = environment(options);
       new SpikestreamJob(groups, options,
               JobIo.files(options.input(), groups, null),
-              JobIo.jsonLines(options.output(), JobIo.SPIKES),
+              JobIo.spikeLines(options.output()),
               JobIo.jsonLines(options.output(), JobIo.LATE),
               JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))
           .build(env);
@@ -272,7 +273,7 @@ public final class JobBenchmark {
   }
 
   /** Records each spike record's latency from its step's start, after a warm-up. */
-  private static final class LatencySink implements Sink<String> {
+  private static final class LatencySink implements Sink<SpikeRecord> {
     private static final List<Double> LATENCIES = new ArrayList<>();
     private final long origin;
     private final double warmupMs;
@@ -293,16 +294,14 @@ public final class JobBenchmark {
     }
 
     @Override
-    public SinkWriter<String> createWriter(WriterInitContext context) {
+    public SinkWriter<SpikeRecord> createWriter(WriterInitContext context) {
       return new SinkWriter<>() {
         @Override
-        public void write(String record, Context context) {
+        public void write(SpikeRecord record, Context context) {
           double now = (System.nanoTime() - origin) / 1e6;
-          int at = record.indexOf("\"t\":") + 4;
-          double stepStart = Double.parseDouble(record.substring(at, record.indexOf(',', at)));
-          if (stepStart >= warmupMs) {
+          if (record.t >= warmupMs) {
             synchronized (LatencySink.class) {
-              LATENCIES.add(now - stepStart);
+              LATENCIES.add(now - record.t);
             }
           }
         }
