@@ -217,6 +217,11 @@ public final class SpikestreamJob {
     config.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     config.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+    // events travel between tasks with their group as its index in the groups file
+    // (InputEventSerializer): events in flight that an unaligned checkpoint stored would be read
+    // under other groups after a restore with an edited groups file; a cluster's setting of its
+    // own is overridden by this job's
+    config.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
     config.set(StateBackendOptions.STATE_BACKEND, options.stateBackend());
     // no function keeps a reference to a record it was given after it returns (the neuron step
     // copies an event's numbers into its pending input), so chained operators may pass records

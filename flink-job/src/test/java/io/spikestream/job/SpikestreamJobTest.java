@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import org.apache.flink.api.common.eventtime.WatermarkAlignmentParams;
 import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -40,6 +41,20 @@ class SpikestreamJobTest {
     assertThat(SpikestreamJob.eventTime(options("--max-drift-ms", "100"), false)
             .getAlignmentParameters().isEnabled())
         .isFalse();
+  }
+
+  /**
+   * Events in flight carry their group as an index into the groups file: no checkpoint may store
+   * them, even where a cluster's configuration turns unaligned checkpoints on.
+   */
+  @Test
+  void checkpointsAreAlignedWhateverTheClusterSays() {
+    Configuration cluster = new Configuration();
+    cluster.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+    cluster.addAll(SpikestreamJob.configuration(options()));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cluster);
+    assertThat(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isFalse();
+    assertThat(env.getCheckpointInterval()).isPositive();
   }
 
   /**
