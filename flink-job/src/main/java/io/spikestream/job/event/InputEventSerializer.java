@@ -18,8 +18,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * rest of the event's handling on the receiving task, by reflection and by a new group-id string
  * per event that the keyed operator then hashed and compared. Here a received event's group is
  * the job's own id string (hash computed once, equal by identity), and fields are written
- * directly. The events never go into state: the format only has to match between the tasks of
- * one job, which share the group list.
+ * directly. The events never go into state, and the job keeps unaligned checkpoints (which would
+ * store events in flight) off: the format only has to match between the tasks of one job, which
+ * share the group list.
  */
 public final class InputEventSerializer extends TypeSerializer<InputEvent> {
 
@@ -187,7 +188,7 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
     return new Snapshot(groupIds);
   }
 
-  /** The serializer's configuration, the group list, for Flink's serializer compatibility checks. */
+  /** The serializer's configuration, the group list, for Flink's compatibility checks. */
   public static final class Snapshot implements TypeSerializerSnapshot<InputEvent> {
     private String[] groupIds;
 

@@ -139,11 +139,24 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       keys = stored.toList();
     }
     for (String key : keys) {
+      if (!groups.containsKey(key)) {
+        // its events would be lost; the user decides, with the groups file
+        throw new IllegalStateException("the restored state holds pending steps of group '" + key
+            + "', which the groups file does not have: put the group back to resume from this"
+            + " checkpoint or savepoint");
+      }
       setCurrentKey(key);
       GroupRun run = run(key);
       for (Map.Entry<Long, StepInput> entry : pendingState.entries()) {
         // a copy: the heap backend's state objects must not change under its snapshots
         StepInput input = entry.getValue().copy();
+        String misfit = input.misfit(run.group.neurons());
+        if (misfit != null) {
+          throw new IllegalStateException("the restored pending step " + entry.getKey()
+              + " of group '" + key + "' does not fit the group's " + run.group.neurons()
+              + " neurons in the groups file (" + misfit + "): resume with the shape the group"
+              + " had at the checkpoint or savepoint");
+        }
         input.stored = true;
         run.pending.add(entry.getKey(), input);
         pendingSteps++;

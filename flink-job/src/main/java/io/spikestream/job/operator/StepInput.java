@@ -137,6 +137,30 @@ public class StepInput {
   }
 
   /**
+   * Why this input cannot be a step of a group of this size (an input restored from a checkpoint
+   * of the group with another shape), or null if it fits.
+   *
+   * @param neurons the group's neurons in a batched frame
+   * @return the misfit, or null
+   */
+  public String misfit(int neurons) {
+    if (dense != null && dense.length != neurons) {
+      return "dense currents of " + dense.length + " neurons";
+    }
+    for (int i = 0; i < sparseCount; i++) {
+      if (sparseIndex[i] >= neurons) {
+        return "index " + sparseIndex[i];
+      }
+    }
+    for (int i = 0; i < overrideCount; i++) {
+      if (override[i] >= neurons) {
+        return "override index " + override[i];
+      }
+    }
+    return null;
+  }
+
+  /**
    * Writes the step's summed currents into a buffer of the group's size.
    *
    * @param currents cleared by this call, then filled, in nA; length B*count

@@ -1,14 +1,18 @@
 package io.spikestream.job.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spikestream.job.Fixtures;
+import io.spikestream.job.config.GroupConfig;
 import io.spikestream.job.event.EventCodec;
 import io.spikestream.job.event.InputEvent;
 import io.spikestream.job.event.LateEvent;
 import io.spikestream.job.event.SpikeRecord;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -239,6 +243,64 @@ class NeuronStepOperatorTest {
     harness.processWatermark(Long.MAX_VALUE);
     assertThat(spikes()).containsExactly(
         "{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[2]}");
+  }
+
+  /**
+   * Closes the harness after a barrier that stores one pending step of group "small", and puts in
+   * its place an operator of other groups restoring that snapshot (not opened yet).
+   */
+  private void restartWithGroups(Map<String, GroupConfig> groups) throws Exception {
+    send("{\"group\":\"small\",\"t\":1.0,\"currents\":[0,0,1,0,0,0]}");
+    harness.prepareSnapshotPreBarrier(1L);
+    OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+    harness.close();
+    harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new NeuronStepOperator(groups, false), (InputEvent e) -> e.group, Types.STRING);
+    harness.initializeState(snapshot);
+  }
+
+  /** A group added to the groups file before a resume runs beside the restored ones. */
+  @Test
+  void aRestoreTakesGroupsAddedToTheGroupsFile() throws Exception {
+    GroupConfig added =
+        new GroupConfig("added", "exact", new long[] {3}, 1, 1.0, -65.0, -50.0, 0.0);
+    Map<String, GroupConfig> more = new LinkedHashMap<>();
+    more.put(added.id(), added); // first: the other groups' positions in the file change
+    more.putAll(Fixtures.groups());
+    restartWithGroups(more);
+    harness.open();
+    InputEvent event = new EventCodec(more).parse(
+        "{\"group\":\"added\",\"t\":1.5,\"index\":[0],\"current\":[1]}");
+    harness.processElement(new StreamRecord<>(event, event.timestampMs()));
+    harness.processWatermark(Long.MAX_VALUE);
+    assertThat(spikes()).containsExactlyInAnyOrder(
+        "{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[2]}",
+        "{\"group\":\"added\",\"step\":1,\"t\":1.0,\"spikes\":[0]}");
+  }
+
+  /** Pending steps of a group the groups file lost would be lost too: the restore refuses. */
+  @Test
+  void aRestoreRefusesPendingStepsOfAGroupNoLongerInTheGroupsFile() throws Exception {
+    Map<String, GroupConfig> without = new LinkedHashMap<>(Fixtures.groups());
+    without.remove("small");
+    restartWithGroups(without);
+    assertThatThrownBy(harness::open)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("pending steps of group 'small'")
+        .hasMessageContaining("put the group back");
+  }
+
+  /** A pending step of a group whose shape changed would run on the wrong neurons: refused. */
+  @Test
+  void aRestoreRefusesPendingStepsOfAGroupWhoseShapeChanged() throws Exception {
+    Map<String, GroupConfig> reshaped = new LinkedHashMap<>(Fixtures.groups());
+    reshaped.put("small",
+        new GroupConfig("small", "exact", new long[] {2, 2}, 1, 1.0, -65.0, -50.0, 0.0));
+    restartWithGroups(reshaped);
+    assertThatThrownBy(harness::open)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("pending step 1 of group 'small' does not fit the group's 4 neurons")
+        .hasMessageContaining("dense currents of 6 neurons");
   }
 
   @Test

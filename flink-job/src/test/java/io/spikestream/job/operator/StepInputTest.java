@@ -90,6 +90,28 @@ class StepInputTest {
   }
 
   @Test
+  void anInputFitsOnlyAGroupWithAllItsIndices() {
+    StepInput input = new StepInput();
+    assertThat(input.misfit(1)).isNull();
+    InputEvent sparse = new InputEvent();
+    sparse.index = new int[] {1, 4};
+    sparse.current = new double[] {1, 1};
+    input.add(sparse);
+    assertThat(input.misfit(5)).isNull();
+    assertThat(input.misfit(4)).isEqualTo("index 4");
+    InputEvent override = new InputEvent();
+    override.override = new int[] {7};
+    input.add(override);
+    assertThat(input.misfit(8)).isNull();
+    assertThat(input.misfit(5)).isEqualTo("override index 7");
+    InputEvent dense = new InputEvent();
+    dense.currents = new double[8];
+    input.add(dense);
+    assertThat(input.misfit(8)).isNull();
+    assertThat(input.misfit(9)).isEqualTo("dense currents of 8 neurons");
+  }
+
+  @Test
   void sparseEventsAloneNeverAllocateTheGroupsSize() {
     StepInput input = new StepInput();
     InputEvent e = new InputEvent();
