@@ -53,6 +53,16 @@ public final class ExactNeuron extends Neuron {
   /** Zeros to clear the spike buffer with, for sparse steps; allocated on first use. */
   private byte[] silence;
 
+  /**
+   * The neurons whose spike bytes are set, when known: the first {@link #setCount} entries, after
+   * a sparse step or a clear; {@code setCount < 0} after a full step or a restore. A sparse step
+   * then clears just those bytes: the whole buffer was most of the memory that a step with a few
+   * events touched.
+   */
+  private int[] setSpikes = new int[8];
+
+  private int setCount;
+
   /** Sparse steps of at most this many currents sum them without {@link #sparseSums}. */
   private static final int SMALL_SPARSE_STEP = 16;
 
@@ -88,6 +98,7 @@ public final class ExactNeuron extends Neuron {
     // little-endian: byte i of an 8-byte word is neuron word*8 + i, in bits 8i..8i+7
     spikeBytes = spikeBuffer.data().asNio().order(java.nio.ByteOrder.LITTLE_ENDIAN);
     kernel = new SpikeKernel(spikeBuffer);
+    setCount = 0; // a new buffer is all zeros
   }
 
   /**
@@ -165,7 +176,8 @@ public final class ExactNeuron extends Neuron {
 
   /**
    * The spike buffer itself, not a copy: the next {@link #forward}, {@link #clear} or {@link
-   * #restore} overwrites it. Call {@code dup()} to keep a step's spikes.
+   * #restore} overwrites it. Call {@code dup()} to keep a step's spikes; do not write to it, it is
+   * the neuron's state.
    *
    * @return BOOL, {@code [B, N...]}
    */
@@ -177,6 +189,7 @@ public final class ExactNeuron extends Neuron {
   @Override
   public void clear() {
     spikeBuffer.assign(false);
+    setCount = 0;
   }
 
   /**
@@ -217,6 +230,7 @@ public final class ExactNeuron extends Neuron {
     } else {
       kernel.positive(inputs);
     }
+    setCount = -1;
     return spikeBuffer;
   }
 
@@ -225,7 +239,8 @@ public final class ExactNeuron extends Neuron {
    * indices[j]} receives {@code currents[j]}, and a neuron listed more than once the float64 sum
    * of its currents in list order, starting from 0. The spikes and state are those of {@link
    * #forward(INDArray) forward} over the dense input holding those sums; the cost is proportional
-   * to {@code count} plus a clear of the spike buffer, not one comparison per neuron.
+   * to {@code count} plus the spikes of the previous step, which it clears (the whole buffer
+   * after a full step or a restore), not one comparison per neuron.
    *
    * <p>This is the step for streams of sparse events: it needs no input array of the group's size
    * and returns the spiking neurons as indices, as such a stream would emit them.
@@ -255,14 +270,23 @@ public final class ExactNeuron extends Neuron {
             "index " + indices[j] + " is out of range [0, " + n + ")");
       }
     }
-    if (silence == null || silence.length != n) {
-      silence = new byte[n];
+    if (setCount >= 0) {
+      for (int j = 0; j < setCount; j++) {
+        spikeBytes.put(setSpikes[j], (byte) 0);
+      }
+    } else {
+      if (silence == null || silence.length != n) {
+        silence = new byte[n];
+      }
+      spikeBytes.put(0, silence);
     }
-    spikeBytes.put(0, silence);
+    setCount = 0;
     if (count == 1) {
       // NaN, 0 and -0.0 are not positive, as in forward
       if (currents[0] > 0) {
         spikeBytes.put(indices[0], (byte) 1);
+        setSpikes[0] = indices[0];
+        setCount = 1;
         return new int[] {indices[0]};
       }
       return new int[0];
@@ -307,6 +331,11 @@ public final class ExactNeuron extends Neuron {
       }
     }
     Arrays.sort(spiked, 0, spiking);
+    if (setSpikes.length < spiking) {
+      setSpikes = new int[Math.max(spiking, 2 * setSpikes.length)];
+    }
+    System.arraycopy(spiked, 0, setSpikes, 0, spiking);
+    setCount = spiking;
     return Arrays.copyOf(spiked, spiking);
   }
 
@@ -400,6 +429,7 @@ public final class ExactNeuron extends Neuron {
     for (int i = 0; i < n; i++) {
       spikeBytes.put(i, snapshot.isSpike(i) ? (byte) 1 : (byte) 0);
     }
+    setCount = -1;
   }
 
   /** Builds an {@link ExactNeuron}; every setter returns this builder. */

@@ -155,6 +155,54 @@ class ExactNeuronTest {
     }
   }
 
+  /**
+   * Sparse steps mixed with full steps, overrides, clears and restores give, step after step, the
+   * spikes of a neuron stepped only by full steps: a sparse step clears what any earlier step set.
+   */
+  @RepeatedTest(REPETITIONS)
+  void sparseStepsAmongOtherStepsEqualFullSteps(RepetitionInfo repetition) {
+    RandomHyper hyper = hyper(repetition);
+    ExactNeuron mixed = hyper.build();
+    ExactNeuron full = hyper.build();
+    Random random = new Random(hyper.seed() + 11);
+    int n = hyper.neurons();
+    SpikeSnapshot saved = full.snapshot();
+    for (int k = 0; k < STEPS; k++) {
+      int op = random.nextInt(10);
+      if (op < 5) {
+        int count = random.nextInt(op == 0 ? 40 : 3);
+        int[] indices = random.ints(count, 0, n).toArray();
+        double[] currents = random.doubles(count, -1, 1).toArray();
+        double[] sums = new double[n];
+        for (int j = 0; j < count; j++) {
+          sums[indices[j]] += currents[j];
+        }
+        full.forward(Nd4j.create(sums, hyper.batchedShape(), 'c'));
+        mixed.forwardSparse(indices, currents, count);
+      } else if (op < 7) {
+        INDArray x = Nd4j.rand(DataType.DOUBLE, hyper.batchedShape()).subi(0.5);
+        full.forward(x);
+        mixed.forward(x);
+      } else if (op == 7) {
+        INDArray override = Nd4j.rand(DataType.DOUBLE, hyper.batchedShape()).gt(0.5);
+        full.forward(null, override);
+        mixed.forward(null, override);
+      } else if (op == 8) {
+        full.clear();
+        mixed.clear();
+      } else if (random.nextBoolean()) {
+        saved = full.snapshot();
+      } else {
+        full.restore(saved);
+        mixed.restore(saved);
+      }
+      int at = k;
+      int kind = op;
+      assertArrayEquals(bools(full.spike()), bools(mixed.spike()),
+          () -> hyper + " step " + at + " (op " + kind + ")");
+    }
+  }
+
   @Test
   void aSparseStepWithBadArgumentsIsRejectedAndChangesNothing() {
     ExactNeuron neuron = neuron(new long[] {2, 3}, 1);
