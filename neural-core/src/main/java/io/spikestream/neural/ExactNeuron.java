@@ -50,7 +50,10 @@ public final class ExactNeuron extends Neuron {
   /** A direct view of {@link #spikeBuffer}'s memory, one byte per neuron, for Java-side reads. */
   private ByteBuffer spikeBytes;
 
-  /** Zeros to clear the spike buffer with, for sparse steps; allocated on first use. */
+  /**
+   * Zeros to clear the whole spike buffer with, for a sparse step after a full step or a restore;
+   * allocated on first use.
+   */
   private byte[] silence;
 
   /**
