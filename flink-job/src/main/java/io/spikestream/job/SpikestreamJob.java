@@ -14,8 +14,8 @@ import io.spikestream.job.event.SpikeRecord;
 import io.spikestream.job.io.JobIo;
 import io.spikestream.job.operator.EventRouter;
 import io.spikestream.job.operator.NeuronStepOperator;
-import io.spikestream.job.operator.StepWatermarks;
 import io.spikestream.job.operator.SpikeStateSerializers;
+import io.spikestream.job.operator.StepWatermarks;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Spikestream job: JSON-lines input-current events in, per group and step an ExactNeuron
- * step in event time, spike records out; late events and unroutable lines to their own outputs.
+ * The Spikestream job: JSON-lines input-current events in, per group and step an ExactNeuron step
+ * in event time, spike records out; late events and unroutable lines to their own outputs.
  *
  * <p>The job takes its source and sinks, so tests can wire their own; {@link #main} reads the
  * options and wires files.
@@ -91,8 +91,8 @@ public final class SpikestreamJob {
   }
 
   /**
-   * Inserts an operator between routing and the neuron steps, for tests that inject faults or
-   * pace the stream; it must keep each event's timestamp (map and filter do).
+   * Inserts an operator between routing and the neuron steps, for tests that inject faults or pace
+   * the stream; it must keep each event's timestamp (map and filter do).
    *
    * @param tap applied to the stream of parsed events
    * @return this job
@@ -103,20 +103,19 @@ public final class SpikestreamJob {
   }
 
   /**
-   * The input's event time: bounded out-of-orderness watermarks per input split, idle splits
-   * left out after {@code --idleness-ms}, and, if aligned, splits more than {@code
-   * --max-drift-ms} ahead of the slowest paused (watermark alignment).
+   * The input's event time: bounded out-of-orderness watermarks per input split, idle splits left
+   * out after {@code --idleness-ms}, and, if aligned, splits more than {@code --max-drift-ms} ahead
+   * of the slowest paused (watermark alignment).
    *
-   * <p>Why alignment: a step runs only once every split's watermark has passed it, so the events
-   * a faster split reads ahead wait in the operator, in memory and in every checkpoint, with
-   * nothing else to stop that reader (the operator keeps up, so there is no backpressure).
-   * Replaying files of dense frames, two readers drifted hundreds of ms of event time apart, and
-   * a checkpoint wrote thousands of waiting steps. Why not by default: Flink 2.2 pauses a split
-   * that passes the drift before the next alignment update, so even a single reader is read at
-   * most drift/update-interval ms of event time per ms (FLINK-37399, fixed in 2.3): at 100 ms
-   * and 10 ms updates, a replay of events spread over hours of event time could run no faster
-   * than 10x real time. Updates every {@value #ALIGNMENT_UPDATE_MS} ms keep that cap as high as
-   * is cheap.
+   * <p>Why alignment: a step runs only once every split's watermark has passed it, so the events a
+   * faster split reads ahead wait in the operator, in memory and in every checkpoint, with nothing
+   * else to stop that reader (the operator keeps up, so there is no backpressure). Replaying files
+   * of dense frames, two readers drifted hundreds of ms of event time apart, and a checkpoint wrote
+   * thousands of waiting steps. Why not by default: Flink 2.2 pauses a split that passes the drift
+   * before the next alignment update, so even a single reader is read at most drift/update-interval
+   * ms of event time per ms (FLINK-37399, fixed in 2.3): at 100 ms and 10 ms updates, a replay of
+   * events spread over hours of event time could run no faster than 10x real time. Updates every
+   * {@value #ALIGNMENT_UPDATE_MS} ms keep that cap as high as is cheap.
    *
    * <p>Kafka readers pause single partitions; the file source's reader can only be paused as a
    * whole, which TaskManagers allow only with {@code
@@ -136,8 +135,11 @@ public final class SpikestreamJob {
       eventTime = eventTime.withIdleness(Duration.ofMillis(options.idlenessMs()));
     }
     if (aligned && options.maxDriftMs() > 0) {
-      eventTime = eventTime.withWatermarkAlignment(ALIGNMENT_GROUP,
-          Duration.ofMillis(options.maxDriftMs()), Duration.ofMillis(ALIGNMENT_UPDATE_MS));
+      eventTime =
+          eventTime.withWatermarkAlignment(
+              ALIGNMENT_GROUP,
+              Duration.ofMillis(options.maxDriftMs()),
+              Duration.ofMillis(ALIGNMENT_UPDATE_MS));
     }
     return eventTime;
   }
@@ -151,12 +153,14 @@ public final class SpikestreamJob {
     SpikeStateSerializers.register(env.getConfig().getSerializerConfig());
 
     // ---- input lines, parsed; event time per input split (file, Kafka partition) ----
-    boolean aligned = options.maxDriftMs() > 0
-        && (options.input() == null
-            || env.getConfiguration().get(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS));
+    boolean aligned =
+        options.maxDriftMs() > 0
+            && (options.input() == null
+                || env.getConfiguration().get(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS));
     if (options.maxDriftMs() > 0 && !aligned) {
-      LOG.warn("Input readers are not aligned (--max-drift-ms): a file reader can only be paused"
-          + " as a whole, which this cluster does not allow; set {}: true in its configuration",
+      LOG.warn(
+          "Input readers are not aligned (--max-drift-ms): a file reader can only be paused"
+              + " as a whole, which this cluster does not allow; set {}: true in its configuration",
           PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS.key());
     }
     DataStream<ParsedLine> lines =
@@ -164,8 +168,10 @@ public final class SpikestreamJob {
 
     // ---- route; lines that fit no group go to the dead letters ----
     SingleOutputStreamOperator<InputEvent> events =
-        lines.process(new EventRouter(), new InputEventTypeInfo(groups.keySet()))
-            .uid("router").name("router");
+        lines
+            .process(new EventRouter(), new InputEventTypeInfo(groups.keySet()))
+            .uid("router")
+            .name("router");
     DataStream<InputEvent> timed = eventTap.apply(events);
 
     // ---- the neuron steps, keyed by group ----
@@ -180,10 +186,7 @@ public final class SpikestreamJob {
             .name("neuron-steps");
 
     // ---- outputs, as JSON lines (the spike sink formats its records itself) ----
-    spikes
-        .sinkTo(spikeSink)
-        .uid("spikes-sink")
-        .name("spikes");
+    spikes.sinkTo(spikeSink).uid("spikes-sink").name("spikes");
     spikes
         .getSideOutput(NeuronStepOperator.LATE)
         .map((LateEvent late) -> EventCodec.format(late))
@@ -211,10 +214,12 @@ public final class SpikestreamJob {
    */
   public static Configuration configuration(JobOptions options) {
     Configuration config = new Configuration();
-    config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL,
+    config.set(
+        CheckpointingOptions.CHECKPOINTING_INTERVAL,
         Duration.ofMillis(options.checkpointIntervalMs()));
     config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, toUri(options.checkpointDir()));
-    config.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+    config.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     config.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
     // events travel between tasks with their group as its index in the groups file
@@ -231,8 +236,8 @@ public final class SpikestreamJob {
     // pause one split; Kafka's readers pause single partitions); TaskManagers read this from
     // their own configuration, so a real cluster decides it itself (see build)
     config.set(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS, true);
-    config.set(PipelineOptions.AUTO_WATERMARK_INTERVAL,
-        Duration.ofMillis(options.watermarkIntervalMs()));
+    config.set(
+        PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(options.watermarkIntervalMs()));
     config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
     config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
@@ -259,8 +264,8 @@ public final class SpikestreamJob {
   }
 
   /**
-   * Runs the job: on an embedded MiniCluster (with its Web UI on 127.0.0.1:8081, or the next
-   * free port) under {@code java -jar}, or on the cluster under {@code flink run}.
+   * Runs the job: on an embedded MiniCluster (with its Web UI on 127.0.0.1:8081, or the next free
+   * port) under {@code java -jar}, or on the cluster under {@code flink run}.
    *
    * @param args the options; {@code --help} lists them
    * @throws Exception if the job fails
@@ -309,12 +314,13 @@ public final class SpikestreamJob {
     if (options.input() == null) {
       return JobIo.kafka(options.kafka(), groups);
     }
-    Duration monitor =
-        options.monitor() ? Duration.ofMillis(options.monitorIntervalMs()) : null;
+    Duration monitor = options.monitor() ? Duration.ofMillis(options.monitorIntervalMs()) : null;
     return JobIo.files(options.input(), groups, monitor);
   }
 
-  /** The sink of spike records the options name: {@code spikes/} of {@code --output}, or a topic. */
+  /**
+   * The sink of spike records the options name: {@code spikes/} of {@code --output}, or a topic.
+   */
   static Sink<SpikeRecord> spikeOutput(JobOptions options) {
     return options.output() != null
         ? JobIo.spikeLines(options.output())
@@ -332,11 +338,12 @@ public final class SpikestreamJob {
       return JobIo.jsonLines(options.output(), name);
     }
     KafkaOptions kafka = options.kafka();
-    String topic = switch (name) {
-      case JobIo.LATE -> kafka.lateTopic();
-      case JobIo.DEAD_LETTER -> kafka.deadLetterTopic();
-      default -> throw new IllegalArgumentException("no line output named '" + name + "'");
-    };
+    String topic =
+        switch (name) {
+          case JobIo.LATE -> kafka.lateTopic();
+          case JobIo.DEAD_LETTER -> kafka.deadLetterTopic();
+          default -> throw new IllegalArgumentException("no line output named '" + name + "'");
+        };
     return JobIo.kafkaLines(kafka, topic);
   }
 }

@@ -19,17 +19,22 @@ class ExampleJarITCase {
   @Test
   void theReadmeCommandRunsTheExample() throws Exception {
     Path output = dir.resolve("out");
-    Process job = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar", Path.of("target/spikestream-job.jar").toAbsolutePath().toString(),
-            "--groups", "../examples/groups.yaml", "--input", "../examples/events.jsonl",
-            "--output", output.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("job.log").toFile())
-        .start();
+    Process job =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("target/spikestream-job.jar").toAbsolutePath().toString(),
+                "--groups",
+                "../examples/groups.yaml",
+                "--input",
+                "../examples/events.jsonl",
+                "--output",
+                output.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("job.log").toFile())
+            .start();
     assertThat(job.waitFor(120, TimeUnit.SECONDS)).as("finished in time").isTrue();
-    assertThat(job.exitValue()).as(java.nio.file.Files.readString(dir.resolve("job.log")))
-        .isZero();
+    assertThat(job.exitValue()).as(java.nio.file.Files.readString(dir.resolve("job.log"))).isZero();
     assertThat(OutputFiles.lines(output.resolve(JobIo.SPIKES))).hasSize(8);
     assertThat(OutputFiles.lines(output.resolve(JobIo.DEAD_LETTER))).hasSize(4);
   }

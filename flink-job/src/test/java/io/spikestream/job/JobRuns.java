@@ -41,8 +41,16 @@ public final class JobRuns {
 
   /** The options of a file run; {@code extra} adds or overrides flags. */
   public static JobOptions options(Path groups, Path input, Path output, String... extra) {
-    String[] base = {"--groups", groups.toString(), "--input", input.toString(), "--output",
-        output.toString(), "--checkpoint-interval-ms", "100"};
+    String[] base = {
+      "--groups",
+      groups.toString(),
+      "--input",
+      input.toString(),
+      "--output",
+      output.toString(),
+      "--checkpoint-interval-ms",
+      "100"
+    };
     String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, all, base.length, extra.length);
     return JobOptions.parse(all);
@@ -63,10 +71,13 @@ public final class JobRuns {
    * Kafka), as {@code main} does, with a tap after routing.
    */
   public static StreamExecutionEnvironment build(
-      JobOptions options, Map<String, GroupConfig> groups,
+      JobOptions options,
+      Map<String, GroupConfig> groups,
       UnaryOperator<DataStream<InputEvent>> tap) {
     StreamExecutionEnvironment env = environment(options);
-    new SpikestreamJob(groups, options,
+    new SpikestreamJob(
+            groups,
+            options,
             SpikestreamJob.input(options, groups),
             SpikestreamJob.spikeOutput(options),
             SpikestreamJob.output(options, JobIo.LATE),

@@ -29,18 +29,28 @@ class KillAndResumeITCase {
   @TempDir Path dir;
 
   private Process start(Path output, String backend, String... extra) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx768m",
-        "-cp", System.getProperty("java.class.path"),
-        SpikestreamJob.class.getName(),
-        "--groups", dir.resolve("groups.yaml").toString(),
-        "--input", dir.resolve("events.jsonl").toString(),
-        "--output", output.toString(),
-        "--parallelism", "2",
-        "--out-of-orderness-ms", "3",
-        "--checkpoint-interval-ms", "200",
-        "--state-backend", backend));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SpikestreamJob.class.getName(),
+                "--groups",
+                dir.resolve("groups.yaml").toString(),
+                "--input",
+                dir.resolve("events.jsonl").toString(),
+                "--output",
+                output.toString(),
+                "--parallelism",
+                "2",
+                "--out-of-orderness-ms",
+                "3",
+                "--checkpoint-interval-ms",
+                "200",
+                "--state-backend",
+                backend));
     command.addAll(List.of(extra));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
@@ -58,8 +68,9 @@ class KillAndResumeITCase {
           .filter(p -> p.getFileName().toString().equals("_metadata"))
           .map(Path::getParent)
           .filter(p -> p.getFileName().toString().startsWith("chk-"))
-          .max(Comparator.comparingLong(
-              p -> Long.parseLong(p.getFileName().toString().substring(4))));
+          .max(
+              Comparator.comparingLong(
+                  p -> Long.parseLong(p.getFileName().toString().substring(4))));
     }
   }
 
@@ -78,7 +89,8 @@ class KillAndResumeITCase {
     Path checkpoints = output.resolve("checkpoints");
     while (lastCheckpoint(checkpoints).isEmpty()
         || OutputFiles.lines(output.resolve(JobIo.SPIKES)).isEmpty()) {
-      assertThat(job.isAlive()).as("the run is still going when its first checkpoint lands")
+      assertThat(job.isAlive())
+          .as("the run is still going when its first checkpoint lands")
           .isTrue();
       assertThat(System.nanoTime()).as("a checkpoint within 90 s").isLessThan(deadline);
       Thread.sleep(25);

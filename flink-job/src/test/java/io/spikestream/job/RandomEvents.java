@@ -13,9 +13,9 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * A random input stream for whole-job tests and the output a straightforward per-step
- * computation expects of it: groups of random shapes and step times, dense, sparse and override
- * events in event-time order with bounded disorder (never late), and a sprinkling of bad lines.
+ * A random input stream for whole-job tests and the output a straightforward per-step computation
+ * expects of it: groups of random shapes and step times, dense, sparse and override events in
+ * event-time order with bounded disorder (never late), and a sprinkling of bad lines.
  */
 public final class RandomEvents {
 
@@ -43,8 +43,16 @@ public final class RandomEvents {
       for (int d = 0; d < shape.length; d++) {
         shape[d] = 1 + random.nextInt(6);
       }
-      GroupConfig group = new GroupConfig("group-" + g, "exact", shape, 1 + random.nextInt(2),
-          stepTimes[g], -65.0, -50.0, g * 3.25);
+      GroupConfig group =
+          new GroupConfig(
+              "group-" + g,
+              "exact",
+              shape,
+              1 + random.nextInt(2),
+              stepTimes[g],
+              -65.0,
+              -50.0,
+              g * 3.25);
       groups.put(group.id(), group);
     }
     List<GroupConfig> list = new ArrayList<>(groups.values());
@@ -76,8 +84,8 @@ public final class RandomEvents {
 
   private String line(GroupConfig group, double t) {
     int n = group.neurons();
-    StringBuilder json = new StringBuilder("{\"group\":\"").append(group.id())
-        .append("\",\"t\":").append(t);
+    StringBuilder json =
+        new StringBuilder("{\"group\":\"").append(group.id()).append("\",\"t\":").append(t);
     int kind = random.nextInt(10);
     if (kind < 4) {
       json.append(",\"currents\":").append(numbers(n));
@@ -88,8 +96,10 @@ public final class RandomEvents {
       for (int i = 0; i < k; i++) {
         index[i] = random.nextInt(n);
       }
-      json.append(",\"index\":").append(Arrays.toString(index).replace(" ", ""))
-          .append(",\"current\":").append(numbers(k));
+      json.append(",\"index\":")
+          .append(Arrays.toString(index).replace(" ", ""))
+          .append(",\"current\":")
+          .append(numbers(k));
     }
     if (kind == 9) {
       int k = random.nextInt(3);
@@ -114,16 +124,22 @@ public final class RandomEvents {
     return switch (random.nextInt(4)) {
       case 0 -> "{\"group\":\"" + group.id() + "\",\"t\":" + t + ",\"currents\":[1]}";
       case 1 -> "{\"group\":\"nobody\",\"t\":" + t + ",\"override\":[]}";
-      case 2 -> "{\"group\":\"" + group.id() + "\",\"t\":" + t + ",\"index\":[" + 99999
-          + "],\"current\":[1]}";
+      case 2 ->
+          "{\"group\":\""
+              + group.id()
+              + "\",\"t\":"
+              + t
+              + ",\"index\":["
+              + 99999
+              + "],\"current\":[1]}";
       default -> "{\"group\":\"" + group.id() + "\",\"t\":";
     };
   }
 
   /**
-   * The spike records a per-step loop over the valid events computes: for each (group, step)
-   * with events, the per-neuron float64 sum of the currents in file order, or the union of the
-   * overrides if any.
+   * The spike records a per-step loop over the valid events computes: for each (group, step) with
+   * events, the per-neuron float64 sum of the currents in file order, or the union of the overrides
+   * if any.
    *
    * @return the expected spike lines, as the job formats them
    */
@@ -137,34 +153,42 @@ public final class RandomEvents {
       } catch (io.spikestream.job.event.BadEventException e) {
         continue;
       }
-      steps.computeIfAbsent(event.group, g -> new TreeMap<>())
-          .computeIfAbsent(event.step, s -> new ArrayList<>()).add(event);
+      steps
+          .computeIfAbsent(event.group, g -> new TreeMap<>())
+          .computeIfAbsent(event.step, s -> new ArrayList<>())
+          .add(event);
     }
     List<String> expected = new ArrayList<>();
-    steps.forEach((id, byStep) -> byStep.forEach((step, events) -> {
-      GroupConfig group = groups.get(id);
-      int n = group.neurons();
-      boolean[] spikes = new boolean[n];
-      boolean overridden = events.stream().anyMatch(e -> e.override != null);
-      if (overridden) {
-        events.stream().filter(e -> e.override != null)
-            .forEach(e -> Arrays.stream(e.override).forEach(i -> spikes[i] = true));
-      } else {
-        double[] sum = perStepSums(events, n);
-        for (int i = 0; i < n; i++) {
-          spikes[i] = sum[i] > 0;
-        }
-      }
-      int[] indices = java.util.stream.IntStream.range(0, n).filter(i -> spikes[i]).toArray();
-      expected.add(EventCodec.format(
-          new SpikeRecord(id, step, group.stepStart(step), indices, null)));
-    }));
+    steps.forEach(
+        (id, byStep) ->
+            byStep.forEach(
+                (step, events) -> {
+                  GroupConfig group = groups.get(id);
+                  int n = group.neurons();
+                  boolean[] spikes = new boolean[n];
+                  boolean overridden = events.stream().anyMatch(e -> e.override != null);
+                  if (overridden) {
+                    events.stream()
+                        .filter(e -> e.override != null)
+                        .forEach(e -> Arrays.stream(e.override).forEach(i -> spikes[i] = true));
+                  } else {
+                    double[] sum = perStepSums(events, n);
+                    for (int i = 0; i < n; i++) {
+                      spikes[i] = sum[i] > 0;
+                    }
+                  }
+                  int[] indices =
+                      java.util.stream.IntStream.range(0, n).filter(i -> spikes[i]).toArray();
+                  expected.add(
+                      EventCodec.format(
+                          new SpikeRecord(id, step, group.stepStart(step), indices, null)));
+                }));
     return expected;
   }
 
   /**
-   * Each neuron's float64 sum of the events' currents from 0 in list order: what a plain
-   * per-step loop computes.
+   * Each neuron's float64 sum of the events' currents from 0 in list order: what a plain per-step
+   * loop computes.
    *
    * @param events the events of one step, in arrival order
    * @param neurons the group's B*count
@@ -195,10 +219,20 @@ public final class RandomEvents {
   public String groupsYaml() {
     StringBuilder yaml = new StringBuilder("groups:\n");
     for (GroupConfig g : groups.values()) {
-      yaml.append("  - {id: ").append(g.id()).append(", model: exact, shape: ")
-          .append(Arrays.toString(g.shape())).append(", batch_size: ").append(g.batchSize())
-          .append(", step_time: ").append(g.stepTime()).append(", rest_v: ").append(g.restV())
-          .append(", thresh_v: ").append(g.threshV()).append(", t0: ").append(g.t0())
+      yaml.append("  - {id: ")
+          .append(g.id())
+          .append(", model: exact, shape: ")
+          .append(Arrays.toString(g.shape()))
+          .append(", batch_size: ")
+          .append(g.batchSize())
+          .append(", step_time: ")
+          .append(g.stepTime())
+          .append(", rest_v: ")
+          .append(g.restV())
+          .append(", thresh_v: ")
+          .append(g.threshV())
+          .append(", t0: ")
+          .append(g.t0())
           .append("}\n");
     }
     return yaml.toString();

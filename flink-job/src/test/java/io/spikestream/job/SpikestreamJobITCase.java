@@ -31,19 +31,20 @@ class SpikestreamJobITCase {
   void exampleGivesTheDocumentedSpikes() throws Exception {
     Path groups = Path.of("../examples/groups.yaml");
     Path output = dir.resolve("out");
-    JobOptions options = JobRuns.options(groups, Path.of("../examples/events.jsonl"), output,
-        "--parallelism", "2");
+    JobOptions options =
+        JobRuns.options(groups, Path.of("../examples/events.jsonl"), output, "--parallelism", "2");
     JobRuns.build(options, GroupsFile.load(groups), s -> s).execute("example");
 
-    assertThat(OutputFiles.lines(output.resolve(JobIo.SPIKES))).containsExactlyInAnyOrder(
-        "{\"group\":\"retina\",\"step\":0,\"t\":0.0,\"spikes\":[2,4,7,9,12,14]}",
-        "{\"group\":\"retina\",\"step\":1,\"t\":1.0,\"spikes\":[0,3,5,8,10,13,15]}",
-        "{\"group\":\"retina\",\"step\":2,\"t\":2.0,\"spikes\":[1,4,6,9,11,14]}",
-        "{\"group\":\"retina\",\"step\":3,\"t\":3.0,\"spikes\":[0,5,10,15]}",
-        "{\"group\":\"retina\",\"step\":4,\"t\":4.0,\"spikes\":[2,3]}",
-        "{\"group\":\"cochlea\",\"step\":0,\"t\":0.0,\"spikes\":[0,8]}",
-        "{\"group\":\"cochlea\",\"step\":1,\"t\":0.5,\"spikes\":[11]}",
-        "{\"group\":\"cochlea\",\"step\":2,\"t\":1.0,\"spikes\":[9,10,11,12,13,14,15]}");
+    assertThat(OutputFiles.lines(output.resolve(JobIo.SPIKES)))
+        .containsExactlyInAnyOrder(
+            "{\"group\":\"retina\",\"step\":0,\"t\":0.0,\"spikes\":[2,4,7,9,12,14]}",
+            "{\"group\":\"retina\",\"step\":1,\"t\":1.0,\"spikes\":[0,3,5,8,10,13,15]}",
+            "{\"group\":\"retina\",\"step\":2,\"t\":2.0,\"spikes\":[1,4,6,9,11,14]}",
+            "{\"group\":\"retina\",\"step\":3,\"t\":3.0,\"spikes\":[0,5,10,15]}",
+            "{\"group\":\"retina\",\"step\":4,\"t\":4.0,\"spikes\":[2,3]}",
+            "{\"group\":\"cochlea\",\"step\":0,\"t\":0.0,\"spikes\":[0,8]}",
+            "{\"group\":\"cochlea\",\"step\":1,\"t\":0.5,\"spikes\":[11]}",
+            "{\"group\":\"cochlea\",\"step\":2,\"t\":1.0,\"spikes\":[9,10,11,12,13,14,15]}");
     assertThat(OutputFiles.lines(output.resolve(JobIo.DEAD_LETTER))).hasSize(4);
     assertThat(OutputFiles.lines(output.resolve(JobIo.LATE))).isEmpty();
   }
@@ -60,8 +61,9 @@ class SpikestreamJobITCase {
 
   private static void assertExact(RandomEvents events, Path output) throws Exception {
     List<String> spikes = OutputFiles.lines(output.resolve(JobIo.SPIKES));
-    assertThat(spikes).as("seed %d", SEED).containsExactlyInAnyOrderElementsOf(
-        events.expectedSpikes());
+    assertThat(spikes)
+        .as("seed %d", SEED)
+        .containsExactlyInAnyOrderElementsOf(events.expectedSpikes());
     assertThat(OutputFiles.lines(output.resolve(JobIo.DEAD_LETTER))).hasSize(events.badLines);
     assertThat(OutputFiles.lines(output.resolve(JobIo.LATE))).isEmpty();
   }
@@ -71,8 +73,17 @@ class SpikestreamJobITCase {
   void randomStreamMatchesAPerStepComputation(String backend) throws Exception {
     RandomEvents events = write(new RandomEvents(SEED, 5000, 3));
     Path output = dir.resolve("out");
-    JobRuns.build(options(output, "--parallelism", "2", "--out-of-orderness-ms", "3",
-            "--state-backend", backend), events.groups, s -> s)
+    JobRuns.build(
+            options(
+                output,
+                "--parallelism",
+                "2",
+                "--out-of-orderness-ms",
+                "3",
+                "--state-backend",
+                backend),
+            events.groups,
+            s -> s)
         .execute("random " + backend);
     assertExact(events, output);
   }
@@ -82,8 +93,17 @@ class SpikestreamJobITCase {
   void aFailureMidStreamGivesTheFaultFreeOutput(String backend) throws Exception {
     RandomEvents events = write(new RandomEvents(SEED + 1, 6000, 3));
     Path output = dir.resolve("out");
-    JobRuns.build(options(output, "--parallelism", "2", "--out-of-orderness-ms", "3",
-            "--state-backend", backend), events.groups, JobRuns.failOnce(4, 200))
+    JobRuns.build(
+            options(
+                output,
+                "--parallelism",
+                "2",
+                "--out-of-orderness-ms",
+                "3",
+                "--state-backend",
+                backend),
+            events.groups,
+            JobRuns.failOnce(4, 200))
         .execute("failure " + backend);
     assertThat(JobRuns.FailOnce.failed).isTrue();
     assertThat(JobRuns.FailOnce.opened.get()).as("the tap restarted").isGreaterThan(2);
@@ -92,25 +112,36 @@ class SpikestreamJobITCase {
 
   @ParameterizedTest
   @ValueSource(strings = {"hashmap", "rocksdb"})
-  void savepointHalfwayThenRescaleOneToTwoGivesTheStraightOutput(String backend)
-      throws Exception {
+  void savepointHalfwayThenRescaleOneToTwoGivesTheStraightOutput(String backend) throws Exception {
     RandomEvents events = write(new RandomEvents(SEED + 2, 6000, 3));
     Path output = dir.resolve("out");
-    JobOptions first = options(output, "--parallelism", "1", "--out-of-orderness-ms", "3",
-        "--state-backend", backend);
+    JobOptions first =
+        options(
+            output, "--parallelism", "1", "--out-of-orderness-ms", "3", "--state-backend", backend);
     JobClient job = JobRuns.build(first, events.groups, JobRuns.paced(3)).executeAsync("first");
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (OutputFiles.lines(output.resolve(JobIo.SPIKES)).isEmpty()) {
       assertThat(System.nanoTime()).as("first commit before the deadline").isLessThan(deadline);
       Thread.sleep(20);
     }
-    String savepoint = job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
-        SavepointFormatType.CANONICAL).get();
+    String savepoint =
+        job.stopWithSavepoint(
+                false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+            .get();
     int halfway = OutputFiles.lines(output.resolve(JobIo.SPIKES)).size();
     assertThat(halfway).isLessThan(events.expectedSpikes().size());
 
-    JobOptions second = options(output, "--parallelism", "2", "--out-of-orderness-ms", "3",
-        "--state-backend", backend, "--from-savepoint", savepoint);
+    JobOptions second =
+        options(
+            output,
+            "--parallelism",
+            "2",
+            "--out-of-orderness-ms",
+            "3",
+            "--state-backend",
+            backend,
+            "--from-savepoint",
+            savepoint);
     JobRuns.build(second, events.groups, JobRuns.paced(1_000_000)).execute("second");
     assertExact(events, output);
   }
@@ -127,23 +158,35 @@ class SpikestreamJobITCase {
     Path input = Files.createDirectories(dir.resolve("in"));
     Files.copy(dir.resolve("events.jsonl"), input.resolve("events.jsonl"));
     Path output = dir.resolve("out");
-    JobOptions options = JobRuns.options(dir.resolve("groups.yaml"), input, output,
-        "--parallelism", "2", "--out-of-orderness-ms", "3", "--monitor",
-        "--monitor-interval-ms", "100", "--idleness-ms", "200");
+    JobOptions options =
+        JobRuns.options(
+            dir.resolve("groups.yaml"),
+            input,
+            output,
+            "--parallelism",
+            "2",
+            "--out-of-orderness-ms",
+            "3",
+            "--monitor",
+            "--monitor-interval-ms",
+            "100",
+            "--idleness-ms",
+            "200");
     JobClient job = JobRuns.build(options, events.groups, s -> s).executeAsync("monitor");
     // read to the end: the committed output stops growing, and the readers have gone idle
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     int committed = -1;
-    while (OutputFiles.lines(output.resolve(JobIo.SPIKES)).size() != committed
-        || committed == 0) {
+    while (OutputFiles.lines(output.resolve(JobIo.SPIKES)).size() != committed || committed == 0) {
       assertThat(System.nanoTime()).as("input read before the deadline").isLessThan(deadline);
       committed = OutputFiles.lines(output.resolve(JobIo.SPIKES)).size();
       Thread.sleep(1000);
     }
-    assertThat(committed).as("steps still pending before the drain")
+    assertThat(committed)
+        .as("steps still pending before the drain")
         .isLessThan(events.expectedSpikes().size());
-    job.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(),
-        SavepointFormatType.CANONICAL).get();
+    job.stopWithSavepoint(
+            true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+        .get();
     assertExact(events, output);
   }
 }

@@ -20,16 +20,16 @@ class SpikestreamJobTest {
 
   private static JobOptions options(String... more) {
     String[] args = new String[6 + more.length];
-    System.arraycopy(new String[] {"--groups", "g", "--input", "in", "--output", "out"}, 0,
-        args, 0, 6);
+    System.arraycopy(
+        new String[] {"--groups", "g", "--input", "in", "--output", "out"}, 0, args, 0, 6);
     System.arraycopy(more, 0, args, 6, more.length);
     return JobOptions.parse(args);
   }
 
   @Test
   void alignedInputSplitsMayDriftAtMostMaxDrift() {
-    WatermarkAlignmentParams aligned = SpikestreamJob.eventTime(
-        options("--max-drift-ms", "100"), true).getAlignmentParameters();
+    WatermarkAlignmentParams aligned =
+        SpikestreamJob.eventTime(options("--max-drift-ms", "100"), true).getAlignmentParameters();
     assertThat(aligned.isEnabled()).isTrue();
     assertThat(aligned.getWatermarkGroup()).isEqualTo(SpikestreamJob.ALIGNMENT_GROUP);
     assertThat(aligned.getMaxAllowedWatermarkDrift()).isEqualTo(100);
@@ -38,8 +38,10 @@ class SpikestreamJobTest {
     assertThat(SpikestreamJob.eventTime(options(), true).getAlignmentParameters().isEnabled())
         .as("not aligned by default: Flink 2.2 would cap the speed of a replay")
         .isFalse();
-    assertThat(SpikestreamJob.eventTime(options("--max-drift-ms", "100"), false)
-            .getAlignmentParameters().isEnabled())
+    assertThat(
+            SpikestreamJob.eventTime(options("--max-drift-ms", "100"), false)
+                .getAlignmentParameters()
+                .isEnabled())
         .isFalse();
   }
 
@@ -64,14 +66,25 @@ class SpikestreamJobTest {
    */
   @Test
   void fileInputIsAlignedOnlyWhereAReaderMayBePausedAsAWhole() {
-    assertThat(SpikestreamJob.configuration(options())
-            .get(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS))
+    assertThat(
+            SpikestreamJob.configuration(options())
+                .get(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS))
         .isTrue();
     JobOptions files = options("--max-drift-ms", "100");
     assertThat(sourceAligned(files, true)).isTrue();
     assertThat(sourceAligned(files, false)).isFalse();
-    JobOptions kafka = JobOptions.parse("--groups", "g", "--input-topic", "events",
-        "--kafka-bootstrap", "127.0.0.1:9", "--output", "out", "--max-drift-ms", "100");
+    JobOptions kafka =
+        JobOptions.parse(
+            "--groups",
+            "g",
+            "--input-topic",
+            "events",
+            "--kafka-bootstrap",
+            "127.0.0.1:9",
+            "--output",
+            "out",
+            "--max-drift-ms",
+            "100");
     assertThat(sourceAligned(kafka, false)).isTrue();
   }
 
@@ -79,9 +92,12 @@ class SpikestreamJobTest {
     Configuration config = SpikestreamJob.configuration(options);
     config.set(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS, readersMayPause);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-    new SpikestreamJob(Fixtures.groups(), options,
+    new SpikestreamJob(
+            Fixtures.groups(),
+            options,
             SpikestreamJob.input(options, Fixtures.groups()),
-            JobIo.spikeLines("out"), JobIo.jsonLines("out", JobIo.LATE),
+            JobIo.spikeLines("out"),
+            JobIo.jsonLines("out", JobIo.LATE),
             JobIo.jsonLines("out", JobIo.DEAD_LETTER))
         .build(env);
     Deque<Transformation<?>> todo = new ArrayDeque<>(env.getTransformations());

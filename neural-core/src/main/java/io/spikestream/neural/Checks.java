@@ -90,8 +90,8 @@ public final class Checks {
 
   /**
    * Formats a double as Python's {@code repr(float)} does, so that messages and {@code toString}
-   * read as the reference's: {@code 0.0}, {@code -40.0}, {@code 1e-05}, {@code 1e+16}, {@code
-   * nan}, {@code inf}.
+   * read as the reference's: {@code 0.0}, {@code -40.0}, {@code 1e-05}, {@code 1e+16}, {@code nan},
+   * {@code inf}.
    *
    * @param value any double
    * @return its Python text

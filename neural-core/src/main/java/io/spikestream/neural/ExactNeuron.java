@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -57,10 +56,10 @@ public final class ExactNeuron extends Neuron {
   private byte[] silence;
 
   /**
-   * The neurons whose spike bytes are set, when known: the first {@link #setCount} entries, after
-   * a sparse step or a clear; {@code setCount < 0} after a full step or a restore. A sparse step
-   * then clears just those bytes: the whole buffer was most of the memory that a step with a few
-   * events touched.
+   * The neurons whose spike bytes are set, when known: the first {@link #setCount} entries, after a
+   * sparse step or a clear; {@code setCount < 0} after a full step or a restore. A sparse step then
+   * clears just those bytes: the whole buffer was most of the memory that a step with a few events
+   * touched.
    */
   private int[] setSpikes = new int[8];
 
@@ -86,8 +85,8 @@ public final class ExactNeuron extends Neuron {
   }
 
   /**
-   * Starts building an ExactNeuron; shape, step time, rest and threshold voltage are required,
-   * the batch size defaults to 1.
+   * Starts building an ExactNeuron; shape, step time, rest and threshold voltage are required, the
+   * batch size defaults to 1.
    *
    * @return a new builder
    */
@@ -213,10 +212,10 @@ public final class ExactNeuron extends Neuron {
   /**
    * Runs one step whose spikes may be forced.
    *
-   * @param inputs presynaptic currents, I(t), in nA, {@code [B, N...]}; ignored when an override
-   *     is given (then it may be null)
-   * @param override the spikes of this step, {@code [B, N...]}: BOOL, or numeric where nonzero
-   *     (NaN included) means a spike; null for none
+   * @param inputs presynaptic currents, I(t), in nA, {@code [B, N...]}; ignored when an override is
+   *     given (then it may be null)
+   * @param override the spikes of this step, {@code [B, N...]}: BOOL, or numeric where nonzero (NaN
+   *     included) means a spike; null for none
    * @return the spike buffer, BOOL, {@code [B, N...]}, overwritten by the next step
    * @throws IllegalArgumentException if an array given is not numeric or not of the batched shape,
    *     or both are null; the state is then unchanged
@@ -238,12 +237,12 @@ public final class ExactNeuron extends Neuron {
   }
 
   /**
-   * Runs one step whose input currents are zero except at listed neurons: neuron {@code
-   * indices[j]} receives {@code currents[j]}, and a neuron listed more than once the float64 sum
-   * of its currents in list order, starting from 0. The spikes and state are those of {@link
+   * Runs one step whose input currents are zero except at listed neurons: neuron {@code indices[j]}
+   * receives {@code currents[j]}, and a neuron listed more than once the float64 sum of its
+   * currents in list order, starting from 0. The spikes and state are those of {@link
    * #forward(INDArray) forward} over the dense input holding those sums; the cost is proportional
-   * to {@code count} plus the spikes of the previous step, which it clears (the whole buffer
-   * after a full step or a restore), not one comparison per neuron.
+   * to {@code count} plus the spikes of the previous step, which it clears (the whole buffer after
+   * a full step or a restore), not one comparison per neuron.
    *
    * <p>This is the step for streams of sparse events: it needs no input array of the group's size
    * and returns the spiking neurons as indices, as such a stream would emit them.
@@ -263,8 +262,12 @@ public final class ExactNeuron extends Neuron {
           "'" + (indices == null ? "indices" : "currents") + "' must not be null");
     }
     if (count < 0 || count > Math.min(indices.length, currents.length)) {
-      throw new IllegalArgumentException("'count' of " + count + " is out of range [0, "
-          + Math.min(indices.length, currents.length) + "]");
+      throw new IllegalArgumentException(
+          "'count' of "
+              + count
+              + " is out of range [0, "
+              + Math.min(indices.length, currents.length)
+              + "]");
     }
     int n = spikeBytes.capacity();
     for (int j = 0; j < count; j++) {
@@ -394,8 +397,9 @@ public final class ExactNeuron extends Neuron {
       if (eight != 0) {
         // each nonzero byte to 1 in its low bit, then the eight low bits gathered into one
         // byte by a multiplication (byte b to bit b), shifted to the neurons' place in the word
-        long ones = (((eight & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL | eight)
-            & 0x8080808080808080L) >>> 7;
+        long ones =
+            (((eight & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL | eight) & 0x8080808080808080L)
+                >>> 7;
         long bits = (ones * 0x0102040810204080L) >>> 56;
         words[i >>> 6] |= bits << (i & 63);
       }
@@ -494,9 +498,9 @@ public final class ExactNeuron extends Neuron {
      * Validates the hyperparameters and allocates the neuron at rest.
      *
      * @return a new ExactNeuron
-     * @throws IllegalArgumentException with the reference's wording, for example {@code
-     *     'step_time' of 0.0 must be positive} or {@code 'rest_v' (-40.0) must be less than
-     *     'thresh_v' (-50.0)}; an unset shape, step time or voltage is reported as missing
+     * @throws IllegalArgumentException with the reference's wording, for example {@code 'step_time'
+     *     of 0.0 must be positive} or {@code 'rest_v' (-40.0) must be less than 'thresh_v'
+     *     (-50.0)}; an unset shape, step time or voltage is reported as missing
      */
     public ExactNeuron build() {
       requireSet("shape", shape);

@@ -8,8 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * counterpart of Inferno's {@code Neuron}.
  *
  * <p>A group has a shape (without the batch dimension), a batch size B, and so a batched shape
- * {@code [B, N...]} that every state array and every input of {@link #forward} has. Voltages are
- * in millivolts (mV), refractory periods and the step time in milliseconds (ms), input currents in
+ * {@code [B, N...]} that every state array and every input of {@link #forward} has. Voltages are in
+ * millivolts (mV), refractory periods and the step time in milliseconds (ms), input currents in
  * nanoamperes (nA).
  *
  * <p>Instances are not thread-safe: one thread steps a neuron group.

@@ -13,9 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * The elementwise comparisons of a spiking step, written into one preallocated BOOL array.
  *
  * <p>ND4J's cost per call is dominated by building the op (about 10 µs), not by the elements, so
- * this keeps one native op per comparison and input data type and only rebinds its input: a step
- * of 100 neurons then costs well under a microsecond and allocates nothing. The op's scalar must
- * have the input's data type, hence one op per type.
+ * this keeps one native op per comparison and input data type and only rebinds its input: a step of
+ * 100 neurons then costs well under a microsecond and allocates nothing. The op's scalar must have
+ * the input's data type, hence one op per type.
  */
 final class SpikeKernel {
 

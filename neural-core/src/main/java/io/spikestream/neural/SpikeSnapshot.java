@@ -18,23 +18,27 @@ public final class SpikeSnapshot {
   /**
    * @param batchedShape the batched shape {@code [B, N...]} the spikes belong to; each size > 0
    * @param words the bit-packed spikes, {@link #wordsFor}(product of the shape) words
-   * @throws IllegalArgumentException if the shape is invalid, the word count does not fit it, or
-   *     a bit past the last neuron is set
+   * @throws IllegalArgumentException if the shape is invalid, the word count does not fit it, or a
+   *     bit past the last neuron is set
    */
   public SpikeSnapshot(long[] batchedShape, long[] words) {
-    this(batchedShape == null ? null : batchedShape.clone(), words == null ? null : words.clone(),
+    this(
+        batchedShape == null ? null : batchedShape.clone(),
+        words == null ? null : words.clone(),
         true);
   }
 
   /**
-   * Wraps freshly made arrays without copying them: a neuron's snapshot and a deserialized one
-   * are taken once per step or restore, so the copy would double their cost.
+   * Wraps freshly made arrays without copying them: a neuron's snapshot and a deserialized one are
+   * taken once per step or restore, so the copy would double their cost.
    */
   static SpikeSnapshot owning(long[] batchedShape, long[] words) {
     return new SpikeSnapshot(batchedShape, words, true);
   }
 
-  /** Validates and keeps the arrays as they are; {@code owned} only tells it from the public one. */
+  /**
+   * Validates and keeps the arrays as they are; {@code owned} only tells it from the public one.
+   */
   private SpikeSnapshot(long[] batchedShape, long[] words, boolean owned) {
     if (batchedShape == null || batchedShape.length == 0) {
       throw new IllegalArgumentException(
@@ -138,7 +142,10 @@ public final class SpikeSnapshot {
 
   @Override
   public String toString() {
-    return "SpikeSnapshot(batched_shape=" + Checks.tuple(batchedShape) + ", spikes=" + spikeCount()
+    return "SpikeSnapshot(batched_shape="
+        + Checks.tuple(batchedShape)
+        + ", spikes="
+        + spikeCount()
         + ")";
   }
 }

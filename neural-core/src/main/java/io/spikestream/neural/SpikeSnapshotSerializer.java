@@ -53,7 +53,10 @@ public final class SpikeSnapshotSerializer extends Serializer<SpikeSnapshot> {
     int version = input.readByte();
     if (version != VERSION) {
       throw new KryoException(
-          "spike snapshot format version " + version + " is not supported (this reads " + VERSION
+          "spike snapshot format version "
+              + version
+              + " is not supported (this reads "
+              + VERSION
               + ")");
     }
     int rank = input.readVarInt(true);

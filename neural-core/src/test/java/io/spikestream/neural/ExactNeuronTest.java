@@ -22,8 +22,8 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Ports the reference's ExactNeuron tests (random shapes and hyperparameters, 100 random steps)
- * and adds what the JVM port promises beyond them.
+ * Ports the reference's ExactNeuron tests (random shapes and hyperparameters, 100 random steps) and
+ * adds what the JVM port promises beyond them.
  */
 class ExactNeuronTest {
 
@@ -127,8 +127,18 @@ class ExactNeuronTest {
     ExactNeuron full = hyper.build();
     Random random = new Random(hyper.seed() + 7);
     int n = hyper.neurons();
-    double[] values = {0.0, -0.0, Double.NaN, 1e-300, -1e-300, -1.0, 1.0,
-        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE};
+    double[] values = {
+      0.0,
+      -0.0,
+      Double.NaN,
+      1e-300,
+      -1e-300,
+      -1.0,
+      1.0,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      Double.MIN_VALUE
+    };
     for (int k = 0; k < STEPS; k++) {
       int count = random.nextInt(41); // both sides of the small-step path, repeats when n is small
       // spare entries beyond count must be ignored
@@ -141,8 +151,8 @@ class ExactNeuronTest {
       int distinct = Math.max(1, random.nextInt(n) + 1); // repeats are likely when small
       for (int j = 0; j < count; j++) {
         indices[j] = random.nextInt(distinct);
-        currents[j] = random.nextBoolean()
-            ? random.nextGaussian() : values[random.nextInt(values.length)];
+        currents[j] =
+            random.nextBoolean() ? random.nextGaussian() : values[random.nextInt(values.length)];
         sums[indices[j]] += currents[j];
       }
       boolean[] expected = bools(full.forward(Nd4j.create(sums, hyper.batchedShape(), 'c')));
@@ -198,7 +208,9 @@ class ExactNeuronTest {
       }
       int at = k;
       int kind = op;
-      assertArrayEquals(bools(full.spike()), bools(mixed.spike()),
+      assertArrayEquals(
+          bools(full.spike()),
+          bools(mixed.spike()),
           () -> hyper + " step " + at + " (op " + kind + ")");
     }
   }
@@ -207,23 +219,33 @@ class ExactNeuronTest {
   void aSparseStepWithBadArgumentsIsRejectedAndChangesNothing() {
     ExactNeuron neuron = neuron(new long[] {2, 3}, 1);
     neuron.forward(Nd4j.ones(DataType.DOUBLE, 1, 2, 3));
-    IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
-        () -> neuron.forwardSparse(new int[] {0, 6}, new double[] {1, 1}, 2));
+    IllegalArgumentException range =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> neuron.forwardSparse(new int[] {0, 6}, new double[] {1, 1}, 2));
     assertEquals("index 6 is out of range [0, 6)", range.getMessage());
-    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-        () -> neuron.forwardSparse(new int[] {-1}, new double[] {1}, 1));
+    IllegalArgumentException negative =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> neuron.forwardSparse(new int[] {-1}, new double[] {1}, 1));
     assertEquals("index -1 is out of range [0, 6)", negative.getMessage());
-    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-        () -> neuron.forwardSparse(new int[] {0, 1}, new double[] {1}, 2));
+    IllegalArgumentException count =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> neuron.forwardSparse(new int[] {0, 1}, new double[] {1}, 2));
     assertEquals("'count' of 2 is out of range [0, 1]", count.getMessage());
-    IllegalArgumentException below = assertThrows(IllegalArgumentException.class,
-        () -> neuron.forwardSparse(new int[] {0}, new double[] {1}, -1));
+    IllegalArgumentException below =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> neuron.forwardSparse(new int[] {0}, new double[] {1}, -1));
     assertEquals("'count' of -1 is out of range [0, 1]", below.getMessage());
-    IllegalArgumentException noIndices = assertThrows(IllegalArgumentException.class,
-        () -> neuron.forwardSparse(null, new double[] {1}, 1));
+    IllegalArgumentException noIndices =
+        assertThrows(
+            IllegalArgumentException.class, () -> neuron.forwardSparse(null, new double[] {1}, 1));
     assertEquals("'indices' must not be null", noIndices.getMessage());
-    IllegalArgumentException noCurrents = assertThrows(IllegalArgumentException.class,
-        () -> neuron.forwardSparse(new int[] {0}, null, 1));
+    IllegalArgumentException noCurrents =
+        assertThrows(
+            IllegalArgumentException.class, () -> neuron.forwardSparse(new int[] {0}, null, 1));
     assertEquals("'currents' must not be null", noCurrents.getMessage());
     assertEquals(6, neuron.spikedIndices().length, "state unchanged by a rejected step");
     assertArrayEquals(new int[0], neuron.forwardSparse(new int[0], new double[0], 0));
@@ -246,7 +268,9 @@ class ExactNeuronTest {
       for (int i = 0; i < inputs.length; i++) {
         float expected = inputs[i] > 0 ? (float) hyper.threshV() : (float) hyper.restV();
         // bit for bit, not within a tolerance
-        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(volts[i]),
+        assertEquals(
+            Float.floatToRawIntBits(expected),
+            Float.floatToRawIntBits(volts[i]),
             hyper + " neuron " + i);
       }
     }
@@ -309,15 +333,23 @@ class ExactNeuronTest {
     INDArray override =
         Nd4j.createFromArray(new float[] {Float.NaN, -0.0f, 0.0f, 1e-45f}).reshape(1, 4);
     INDArray inputs = Nd4j.createFromArray(new float[] {-1f, 1f, 1f, -1f}).reshape(1, 4);
-    assertArrayEquals(new boolean[] {true, false, false, true},
-        bools(neuron.forward(inputs, override)));
+    assertArrayEquals(
+        new boolean[] {true, false, false, true}, bools(neuron.forward(inputs, override)));
   }
 
   @Test
   void specialValuesOfFloatInputs() {
     float denormal = Float.MIN_VALUE;
-    float[] values = {Float.NaN, 0.0f, -0.0f, Float.POSITIVE_INFINITY, denormal,
-        Float.NEGATIVE_INFINITY, -denormal, Float.MAX_VALUE};
+    float[] values = {
+      Float.NaN,
+      0.0f,
+      -0.0f,
+      Float.POSITIVE_INFINITY,
+      denormal,
+      Float.NEGATIVE_INFINITY,
+      -denormal,
+      Float.MAX_VALUE
+    };
     boolean[] expected = {false, false, false, true, true, false, false, true};
     ExactNeuron neuron = neuron(new long[] {values.length}, 1);
     INDArray x = Nd4j.createFromArray(values).reshape(1, values.length);
@@ -327,8 +359,16 @@ class ExactNeuronTest {
   @Test
   void specialValuesOfDoubleInputs() {
     double denormal = Double.MIN_VALUE;
-    double[] values = {Double.NaN, 0.0, -0.0, Double.POSITIVE_INFINITY, denormal,
-        Double.NEGATIVE_INFINITY, -denormal, 1e-300};
+    double[] values = {
+      Double.NaN,
+      0.0,
+      -0.0,
+      Double.POSITIVE_INFINITY,
+      denormal,
+      Double.NEGATIVE_INFINITY,
+      -denormal,
+      1e-300
+    };
     boolean[] expected = {false, false, false, true, true, false, false, true};
     ExactNeuron neuron = neuron(new long[] {values.length}, 1);
     INDArray x = Nd4j.createFromArray(values).reshape(1, values.length);
@@ -341,10 +381,11 @@ class ExactNeuronTest {
     ExactNeuron neuron = neuron(new long[] {2, 3}, 1);
     INDArray x =
         Nd4j.createFromArray(new double[] {-3, 0, 1, 5, -1, 2}).reshape(1, 2, 3).castTo(type);
-    boolean[] expected = type.isSigned()
-        ? new boolean[] {false, false, true, true, false, true}
-        // unsigned types wrap -3 and -1 to large positive values
-        : new boolean[] {true, false, true, true, true, true};
+    boolean[] expected =
+        type.isSigned()
+            ? new boolean[] {false, false, true, true, false, true}
+            // unsigned types wrap -3 and -1 to large positive values
+            : new boolean[] {true, false, true, true, true, true};
     assertArrayEquals(expected, bools(neuron.forward(x)), type::toString);
   }
 
@@ -359,8 +400,8 @@ class ExactNeuronTest {
   void inputsOfAnyOrderingAndStridedViewsAreRead() {
     ExactNeuron neuron = neuron(new long[] {3, 4}, 2);
     INDArray base = Nd4j.rand(DataType.FLOAT, 2, 5, 3, 4).subi(0.5);
-    INDArray strided = base.get(NDArrayIndex.all(), NDArrayIndex.point(2), NDArrayIndex.all(),
-        NDArrayIndex.all());
+    INDArray strided =
+        base.get(NDArrayIndex.all(), NDArrayIndex.point(2), NDArrayIndex.all(), NDArrayIndex.all());
     assertArrayEquals(expectedSpikes(strided), bools(neuron.forward(strided)));
     INDArray fortran = strided.dup('f');
     assertArrayEquals(expectedSpikes(fortran), bools(neuron.forward(fortran)));
@@ -378,20 +419,28 @@ class ExactNeuronTest {
     ExactNeuron neuron = neuron(new long[0], 3);
     assertEquals(1, neuron.count());
     assertArrayEquals(new long[] {3}, neuron.batchedShape());
-    assertArrayEquals(new boolean[] {true, false, false},
+    assertArrayEquals(
+        new boolean[] {true, false, false},
         bools(neuron.forward(Nd4j.createFromArray(2f, -2f, 0f))));
     assertEquals("ExactNeuron(shape=(), batchsz=3, dt=1.0)", neuron.toString());
   }
 
   @Test
   void toStringPrintsAsTheReference() {
-    ExactNeuron neuron = ExactNeuron.builder()
-        .shape(3, 4).stepTime(1.0).restV(-65.0).threshV(-50.0).batchSize(2).build();
+    ExactNeuron neuron =
+        ExactNeuron.builder()
+            .shape(3, 4)
+            .stepTime(1.0)
+            .restV(-65.0)
+            .threshV(-50.0)
+            .batchSize(2)
+            .build();
     assertEquals("ExactNeuron(shape=(3, 4), batchsz=2, dt=1.0)", neuron.toString());
     assertEquals("shape=(3, 4), batchsz=2, dt=1.0", neuron.extraRepr());
     neuron.setDt(0.25);
     assertEquals("ExactNeuron(shape=(3, 4), batchsz=2, dt=0.25)", neuron.toString());
-    assertEquals("ExactNeuron(shape=(7,), batchsz=1, dt=0.5)",
+    assertEquals(
+        "ExactNeuron(shape=(7,), batchsz=1, dt=0.5)",
         ExactNeuron.builder().shape(7).stepTime(0.5).restV(-1).threshV(1).build().toString());
   }
 
@@ -404,8 +453,7 @@ class ExactNeuronTest {
   }
 
   private static void assertRejected(String message, Runnable action) {
-    assertEquals(message,
-        assertThrows(IllegalArgumentException.class, action::run).getMessage());
+    assertEquals(message, assertThrows(IllegalArgumentException.class, action::run).getMessage());
   }
 
   private static ExactNeuron.Builder valid() {
@@ -416,25 +464,32 @@ class ExactNeuronTest {
   void validationMessagesHaveTheReferenceWording() {
     assertRejected("'step_time' of 0.0 must be positive", () -> valid().stepTime(0.0).build());
     assertRejected("'step_time' of -1.5 must be positive", () -> valid().stepTime(-1.5).build());
-    assertRejected("'step_time' of nan must be positive",
-        () -> valid().stepTime(Double.NaN).build());
-    assertRejected("'rest_v' (-40.0) must be less than 'thresh_v' (-50.0)",
+    assertRejected(
+        "'step_time' of nan must be positive", () -> valid().stepTime(Double.NaN).build());
+    assertRejected(
+        "'rest_v' (-40.0) must be less than 'thresh_v' (-50.0)",
         () -> valid().restV(-40.0).build());
-    assertRejected("'rest_v' (-50.0) must be less than 'thresh_v' (-50.0)",
+    assertRejected(
+        "'rest_v' (-50.0) must be less than 'thresh_v' (-50.0)",
         () -> valid().restV(-50.0).build());
-    assertRejected("'rest_v' (-65.0) must be less than 'thresh_v' (nan)",
+    assertRejected(
+        "'rest_v' (-65.0) must be less than 'thresh_v' (nan)",
         () -> valid().threshV(Double.NaN).build());
     assertRejected("'shape[0]' of 0 must be positive", () -> valid().shape(0, 4).build());
     assertRejected("'shape[1]' of -2 must be positive", () -> valid().shape(3, -2).build());
     assertRejected("'batch_size' of 0 must be positive", () -> valid().batchSize(0).build());
     assertRejected("'shape' must be set", () -> ExactNeuron.builder().stepTime(1).build());
-    assertRejected("'step_time' must be set",
+    assertRejected(
+        "'step_time' must be set",
         () -> ExactNeuron.builder().shape(1).restV(-65).threshV(-50).build());
-    assertRejected("'rest_v' must be set",
+    assertRejected(
+        "'rest_v' must be set",
         () -> ExactNeuron.builder().shape(1).stepTime(1).threshV(-50).build());
-    assertRejected("'thresh_v' must be set",
+    assertRejected(
+        "'thresh_v' must be set",
         () -> ExactNeuron.builder().shape(1).stepTime(1).restV(-65).build());
-    assertRejected("a group of shape (100000, 100000) and its batch hold more than 2147483639 neurons",
+    assertRejected(
+        "a group of shape (100000, 100000) and its batch hold more than 2147483639 neurons",
         () -> valid().shape(100_000, 100_000).build());
 
     ExactNeuron neuron = valid().build();
@@ -451,16 +506,23 @@ class ExactNeuronTest {
     ExactNeuron neuron = neuron(new long[] {3, 4}, 2);
     INDArray ones = Nd4j.ones(DataType.FLOAT, 2, 3, 4);
     INDArray before = neuron.forward(ones).dup();
-    assertRejected("'inputs' of shape (2, 12) must have the batched shape (2, 3, 4)",
+    assertRejected(
+        "'inputs' of shape (2, 12) must have the batched shape (2, 3, 4)",
         () -> neuron.forward(Nd4j.zeros(DataType.FLOAT, 2, 12)));
-    assertRejected("'inputs' of shape (3, 4) must have the batched shape (2, 3, 4)",
+    assertRejected(
+        "'inputs' of shape (3, 4) must have the batched shape (2, 3, 4)",
         () -> neuron.forward(Nd4j.zeros(DataType.FLOAT, 3, 4)));
-    assertRejected("'override' of shape (1, 3, 4) must have the batched shape (2, 3, 4)",
+    assertRejected(
+        "'override' of shape (1, 3, 4) must have the batched shape (2, 3, 4)",
         () -> neuron.forward(ones, Nd4j.zeros(DataType.BOOL, 1, 3, 4)));
-    assertRejected("'inputs' of shape (1, 3, 4) must have the batched shape (2, 3, 4)",
-        () -> neuron.forward(Nd4j.zeros(DataType.FLOAT, 1, 3, 4), Nd4j.zeros(DataType.BOOL, 2, 3, 4)));
+    assertRejected(
+        "'inputs' of shape (1, 3, 4) must have the batched shape (2, 3, 4)",
+        () ->
+            neuron.forward(
+                Nd4j.zeros(DataType.FLOAT, 1, 3, 4), Nd4j.zeros(DataType.BOOL, 2, 3, 4)));
     assertRejected("'inputs' must not be null", () -> neuron.forward(null));
-    assertRejected("'inputs' of data type UTF8 must be numeric or BOOL",
+    assertRejected(
+        "'inputs' of data type UTF8 must be numeric or BOOL",
         () -> neuron.forward(Nd4j.create(Collections.nCopies(24, "a"), new long[] {2, 3, 4})));
     assertArrayEquals(bools(before), bools(neuron.spike()));
     assertArrayEquals(new long[] {2, 3, 4}, neuron.spike().shape());
@@ -480,9 +542,10 @@ class ExactNeuronTest {
     for (float v : floats(neuron.voltage())) {
       assertEquals(-65.0f, v);
     }
-    assertArrayEquals(new long[] {5, 3, 4}, neuron.forward(Nd4j.ones(DataType.FLOAT, 5, 3, 4))
-        .shape());
-    assertRejected("'inputs' of shape (2, 3, 4) must have the batched shape (5, 3, 4)",
+    assertArrayEquals(
+        new long[] {5, 3, 4}, neuron.forward(Nd4j.ones(DataType.FLOAT, 5, 3, 4)).shape());
+    assertRejected(
+        "'inputs' of shape (2, 3, 4) must have the batched shape (5, 3, 4)",
         () -> neuron.forward(Nd4j.ones(DataType.FLOAT, 2, 3, 4)));
   }
 
@@ -550,7 +613,8 @@ class ExactNeuronTest {
     ExactNeuron source = neuron(new long[] {3, 4}, 2);
     source.forward(Nd4j.ones(DataType.FLOAT, 2, 3, 4));
     ExactNeuron target = neuron(new long[] {4, 3}, 2);
-    assertRejected("a spike snapshot of batched shape (2, 3, 4) cannot be restored into "
+    assertRejected(
+        "a spike snapshot of batched shape (2, 3, 4) cannot be restored into "
             + "ExactNeuron(shape=(4, 3), batchsz=2, dt=1.0) of batched shape (2, 4, 3)",
         () -> target.restore(source.snapshot()));
     assertArrayEquals(new boolean[24], bools(target.spike()));
@@ -560,12 +624,16 @@ class ExactNeuronTest {
   void stepsWithManyInputTypesInTurnStayCorrect() {
     // one cached native op per input type: switching types must not reuse a mismatched op
     ExactNeuron neuron = neuron(new long[] {4}, 1);
-    Consumer<INDArray> check = x -> assertArrayEquals(expectedSpikes(x.castTo(DataType.FLOAT)),
-        bools(neuron.forward(x)), x.dataType()::toString);
+    Consumer<INDArray> check =
+        x ->
+            assertArrayEquals(
+                expectedSpikes(x.castTo(DataType.FLOAT)),
+                bools(neuron.forward(x)),
+                x.dataType()::toString);
     INDArray base = Nd4j.createFromArray(new double[][] {{-2, 3, 0, 7}});
     for (int round = 0; round < 3; round++) {
-      for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE, DataType.INT,
-          DataType.LONG}) {
+      for (DataType type :
+          new DataType[] {DataType.FLOAT, DataType.DOUBLE, DataType.INT, DataType.LONG}) {
         check.accept(base.castTo(type).muli(round % 2 == 0 ? 1 : -1));
       }
     }

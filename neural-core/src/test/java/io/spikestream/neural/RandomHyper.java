@@ -4,11 +4,11 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Random shapes and hyperparameters in the reference tests' ranges: 1 to 4 dimensions of sizes 1
- * to 9, step_time 0.5 to 1.5 ms, rest_v -70 to -60 mV, thresh_v -50 to -40 mV, batch 1 to 9.
+ * Random shapes and hyperparameters in the reference tests' ranges: 1 to 4 dimensions of sizes 1 to
+ * 9, step_time 0.5 to 1.5 ms, rest_v -70 to -60 mV, thresh_v -50 to -40 mV, batch 1 to 9.
  */
-record RandomHyper(long seed, long[] shape, double stepTime, double restV, double threshV,
-    int batchSize) {
+record RandomHyper(
+    long seed, long[] shape, double stepTime, double restV, double threshV, int batchSize) {
 
   /** The base seed of every randomized test; set -Dspikestream.seed=N to replay another run. */
   static final long BASE_SEED = Long.getLong("spikestream.seed", 20261123L);
@@ -51,7 +51,17 @@ record RandomHyper(long seed, long[] shape, double stepTime, double restV, doubl
 
   @Override
   public String toString() {
-    return "seed=" + seed + " shape=" + Arrays.toString(shape) + " step_time=" + stepTime
-        + " rest_v=" + restV + " thresh_v=" + threshV + " batch_size=" + batchSize;
+    return "seed="
+        + seed
+        + " shape="
+        + Arrays.toString(shape)
+        + " step_time="
+        + stepTime
+        + " rest_v="
+        + restV
+        + " thresh_v="
+        + threshV
+        + " batch_size="
+        + batchSize;
   }
 }

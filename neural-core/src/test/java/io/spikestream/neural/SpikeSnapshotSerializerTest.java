@@ -67,12 +67,19 @@ class SpikeSnapshotSerializerTest {
   @Test
   void serializedSizeIsTheBitsPlusASmallHeader() {
     for (long[] shape : new long[][] {{1}, {64}, {1000}, {32, 32}, {1_000_000}}) {
-      ExactNeuron neuron = ExactNeuron.builder()
-          .shape(shape).stepTime(1).restV(-65).threshV(-50).batchSize(3).build();
+      ExactNeuron neuron =
+          ExactNeuron.builder()
+              .shape(shape)
+              .stepTime(1)
+              .restV(-65)
+              .threshV(-50)
+              .batchSize(3)
+              .build();
       long neurons = 3 * neuron.count();
       int bytes = write(neuron.snapshot()).length;
       long bitBytes = 8L * SpikeSnapshot.wordsFor(neurons);
-      assertTrue(bytes >= bitBytes && bytes <= bitBytes + 2 + 5 * (shape.length + 1),
+      assertTrue(
+          bytes >= bitBytes && bytes <= bitBytes + 2 + 5 * (shape.length + 1),
           () -> neurons + " neurons took " + bytes + " bytes");
     }
     // version, rank 2, sizes 3 and 1000 (2 bytes), 47 words
@@ -91,21 +98,25 @@ class SpikeSnapshotSerializerTest {
   void anotherVersionIsAClearError() {
     byte[] bytes = write(new SpikeSnapshot(new long[] {1, 2}, new long[] {0b10}));
     bytes[0] = 9;
-    assertEquals("spike snapshot format version 9 is not supported (this reads 1)",
+    assertEquals(
+        "spike snapshot format version 9 is not supported (this reads 1)",
         assertThrows(KryoException.class, () -> read(bytes)).getMessage());
   }
 
   @Test
   void corruptHeadersAndStrayBitsAreClearErrors() {
     byte[] zeroRank = {1, 0};
-    assertEquals("spike snapshot rank 0 is out of [1, 32]",
+    assertEquals(
+        "spike snapshot rank 0 is out of [1, 32]",
         assertThrows(KryoException.class, () -> read(zeroRank)).getMessage());
     byte[] zeroSize = {1, 2, 1, 0};
-    assertEquals("spike snapshot size 0 at dimension 1 is invalid",
+    assertEquals(
+        "spike snapshot size 0 at dimension 1 is invalid",
         assertThrows(KryoException.class, () -> read(zeroSize)).getMessage());
     byte[] stray = write(new SpikeSnapshot(new long[] {1, 2}, new long[] {0b10}));
     stray[5] = 0b100;
-    assertEquals("corrupt spike snapshot: a spike snapshot of 2 neurons has spikes set past its "
+    assertEquals(
+        "corrupt spike snapshot: a spike snapshot of 2 neurons has spikes set past its "
             + "last neuron",
         assertThrows(KryoException.class, () -> read(stray)).getMessage());
     byte[] truncated = java.util.Arrays.copyOf(stray, 8);
@@ -120,12 +131,18 @@ class SpikeSnapshotSerializerTest {
 
   @Test
   void snapshotConstructorValidatesItsWords() {
-    assertEquals("a spike snapshot of batched shape (2, 3) needs 1 words, got 2",
-        assertThrows(IllegalArgumentException.class,
-            () -> new SpikeSnapshot(new long[] {2, 3}, new long[2])).getMessage());
-    assertEquals("'batched_shape[1]' of 0 must be positive",
-        assertThrows(IllegalArgumentException.class,
-            () -> new SpikeSnapshot(new long[] {2, 0}, new long[0])).getMessage());
+    assertEquals(
+        "a spike snapshot of batched shape (2, 3) needs 1 words, got 2",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new SpikeSnapshot(new long[] {2, 3}, new long[2]))
+            .getMessage());
+    assertEquals(
+        "'batched_shape[1]' of 0 must be positive",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new SpikeSnapshot(new long[] {2, 0}, new long[0]))
+            .getMessage());
   }
 
   @Test

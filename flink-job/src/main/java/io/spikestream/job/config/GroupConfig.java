@@ -6,8 +6,8 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * One neuron group of the groups file: its key, its model and hyperparameters, and the mapping
- * from event time to simulation steps.
+ * One neuron group of the groups file: its key, its model and hyperparameters, and the mapping from
+ * event time to simulation steps.
  *
  * <p>Step k covers event time {@code [t0 + k*step_time, t0 + (k+1)*step_time)} in ms, with the
  * boundaries computed in double precision exactly as written, so the step of a time and the start
@@ -43,8 +43,8 @@ public record GroupConfig(
   public static final double MAX_TIME_MS = 9_007_199_254_740_992.0;
 
   /**
-   * Neurons in a batched frame: the length of a dense {@code currents} array and the bound of
-   * flat indices.
+   * Neurons in a batched frame: the length of a dense {@code currents} array and the bound of flat
+   * indices.
    *
    * @return B * product(shape)
    */

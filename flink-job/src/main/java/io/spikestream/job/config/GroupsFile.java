@@ -138,8 +138,13 @@ public final class GroupsFile {
     for (long size : shape) {
       if (neurons > Neuron.MAX_NEURONS / size) {
         throw new IllegalArgumentException(
-            "'shape' " + Checks.tuple(shape) + " with 'batch_size' " + batchSize
-                + " holds more than " + Neuron.MAX_NEURONS + " neurons");
+            "'shape' "
+                + Checks.tuple(shape)
+                + " with 'batch_size' "
+                + batchSize
+                + " holds more than "
+                + Neuron.MAX_NEURONS
+                + " neurons");
       }
       neurons *= size;
     }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The job's command-line options, with their defaults in one place and the usage text that
- * {@code --help} prints. Parsing rejects unknown options, missing values, bad numbers and
- * contradicting choices with a message that names the option and the value.
+ * The job's command-line options, with their defaults in one place and the usage text that {@code
+ * --help} prints. Parsing rejects unknown options, missing values, bad numbers and contradicting
+ * choices with a message that names the option and the value.
  *
  * @param groups the groups file, YAML or JSON
  * @param input a file or directory of JSON-lines input events; null when reading Kafka
@@ -30,9 +30,9 @@ import java.util.Map;
  *     partition) stops holding the watermark back, in ms; 0 never
  * @param watermarkIntervalMs Flink's periodic watermark interval, in ms (processing time): how
  *     often idle inputs are detected; watermarks themselves move with each event
- * @param maxDriftMs how far, in ms of event time, one input split's watermark may run ahead of
- *     the slowest before its reader pauses (Flink's watermark alignment); 0 never pauses, as
- *     with {@code --monitor}
+ * @param maxDriftMs how far, in ms of event time, one input split's watermark may run ahead of the
+ *     slowest before its reader pauses (Flink's watermark alignment); 0 never pauses, as with
+ *     {@code --monitor}
  * @param help whether {@code --help} was given
  */
 public record JobOptions(
@@ -221,8 +221,9 @@ public record JobOptions(
   private static long maxDrift(Map<String, String> values, boolean monitor) {
     long drift = number(values, "--max-drift-ms", 0, 0);
     if (monitor && drift > 0) {
-      throw new IllegalArgumentException("option --max-drift-ms cannot be used with --monitor: a "
-          + "file reader waiting for new files would hold the other readers back for good");
+      throw new IllegalArgumentException(
+          "option --max-drift-ms cannot be used with --monitor: a "
+              + "file reader waiting for new files would hold the other readers back for good");
     }
     return drift;
   }
@@ -232,7 +233,11 @@ public record JobOptions(
     String inputTopic = values.get("--input-topic");
     String outputTopic = values.get("--output-topic");
     List<String> kafkaOnly =
-        List.of("--kafka-bootstrap", "--late-topic", "--dead-letter-topic", "--kafka-group-id",
+        List.of(
+            "--kafka-bootstrap",
+            "--late-topic",
+            "--dead-letter-topic",
+            "--kafka-group-id",
             "--kafka-transaction-timeout-ms");
     if (inputTopic == null && outputTopic == null) {
       for (String name : kafkaOnly) {
@@ -243,8 +248,8 @@ public record JobOptions(
       }
       return null;
     }
-    for (String name : List.of("--late-topic", "--dead-letter-topic",
-        "--kafka-transaction-timeout-ms")) {
+    for (String name :
+        List.of("--late-topic", "--dead-letter-topic", "--kafka-transaction-timeout-ms")) {
       if (outputTopic == null && values.containsKey(name)) {
         throw new IllegalArgumentException("option " + name + " needs --output-topic");
       }
@@ -261,11 +266,13 @@ public record JobOptions(
         bootstrap,
         inputTopic,
         outputTopic,
-        outputTopic == null ? null
+        outputTopic == null
+            ? null
             : values.getOrDefault("--late-topic", KafkaOptions.defaultLateTopic(outputTopic)),
-        outputTopic == null ? null
-            : values.getOrDefault("--dead-letter-topic",
-                KafkaOptions.defaultDeadLetterTopic(outputTopic)),
+        outputTopic == null
+            ? null
+            : values.getOrDefault(
+                "--dead-letter-topic", KafkaOptions.defaultDeadLetterTopic(outputTopic)),
         values.getOrDefault("--kafka-group-id", "spikestream"),
         number(values, "--kafka-transaction-timeout-ms", 600_000, 1000));
   }

@@ -12,8 +12,8 @@ import java.io.Serializable;
  * @param deadLetterTopic the topic of dead letters; {@code OUTPUT_TOPIC-dead-letter} by default
  * @param groupId the consumer group of the input (offsets live in Flink's checkpoints; the group
  *     only shows progress to Kafka tools)
- * @param transactionTimeoutMs the output transactions' timeout, in ms; must not exceed the
- *     brokers' {@code transaction.max.timeout.ms} and should exceed the longest outage to survive
+ * @param transactionTimeoutMs the output transactions' timeout, in ms; must not exceed the brokers'
+ *     {@code transaction.max.timeout.ms} and should exceed the longest outage to survive
  */
 public record KafkaOptions(
     String bootstrap,

@@ -36,8 +36,8 @@ import java.util.Map;
 public final class EventCodec {
 
   /**
-   * Nesting deeper than any valid event needs is refused early, whatever the line holds. Numbers
-   * go through Jackson's fast double parser: correctly rounded like {@link Double#parseDouble},
+   * Nesting deeper than any valid event needs is refused early, whatever the line holds. Numbers go
+   * through Jackson's fast double parser: correctly rounded like {@link Double#parseDouble},
    * several times faster on the long number lists of dense frames.
    */
   private static final JsonFactory JSON =
@@ -247,15 +247,21 @@ public final class EventCodec {
       throw new BadEventException(
           "'t' of " + Checks.repr(t) + " is before the group's t0 of " + Checks.repr(group.t0()));
     }
-    if (fields.currents == null && fields.index == null && fields.current == null
+    if (fields.currents == null
+        && fields.index == null
+        && fields.current == null
         && fields.override == null) {
       throw new BadEventException("no 'currents', 'index'/'current' or 'override'");
     }
     int neurons = group.neurons();
     if (fields.currents != null && fields.currents.length != neurons) {
       throw new BadEventException(
-          "'currents' has " + fields.currents.length + " values, group '" + group.id()
-              + "' needs " + neurons);
+          "'currents' has "
+              + fields.currents.length
+              + " values, group '"
+              + group.id()
+              + "' needs "
+              + neurons);
     }
     if ((fields.index == null) != (fields.current == null)) {
       throw new BadEventException(
@@ -263,7 +269,9 @@ public final class EventCodec {
     }
     if (fields.index != null && fields.index.length != fields.current.length) {
       throw new BadEventException(
-          "'index' has " + fields.index.length + " entries but 'current' has "
+          "'index' has "
+              + fields.index.length
+              + " entries but 'current' has "
               + fields.current.length);
     }
     checkRange("index", fields.index, neurons);
@@ -280,8 +288,7 @@ public final class EventCodec {
     return event;
   }
 
-  private static void checkRange(String name, int[] indices, int neurons)
-      throws BadEventException {
+  private static void checkRange(String name, int[] indices, int neurons) throws BadEventException {
     if (indices == null) {
       return;
     }
@@ -307,8 +314,12 @@ public final class EventCodec {
     // with Jackson's own string escaping), byte for byte what a JsonGenerator writes
     int[] spikes = record.spikes;
     float[] voltage = record.voltage;
-    StringBuilder json = new StringBuilder(
-        48 + record.group.length() + 6 * spikes.length + (voltage == null ? 0 : 8 * voltage.length));
+    StringBuilder json =
+        new StringBuilder(
+            48
+                + record.group.length()
+                + 6 * spikes.length
+                + (voltage == null ? 0 : 8 * voltage.length));
     json.append("{\"group\":\"");
     JsonStringEncoder.getInstance().quoteAsString(record.group, json);
     json.append("\",\"step\":").append(record.step).append(",\"t\":");
@@ -340,7 +351,8 @@ public final class EventCodec {
    * which the long formatting writes several times faster than the general algorithm.
    */
   private static void appendDouble(StringBuilder json, double value) {
-    if (value == (long) value && Math.abs(value) < 1e7
+    if (value == (long) value
+        && Math.abs(value) < 1e7
         && Double.doubleToRawLongBits(value) != Double.doubleToRawLongBits(-0.0)) {
       json.append((long) value).append(".0");
     } else {

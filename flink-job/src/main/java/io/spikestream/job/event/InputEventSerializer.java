@@ -11,16 +11,16 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serializes {@link InputEvent}s between the job's tasks, the group as its index in the job's
- * list of groups.
+ * Serializes {@link InputEvent}s between the job's tasks, the group as its index in the job's list
+ * of groups.
  *
- * <p>Why not Flink's POJO serializer: for an event of one sparse current it cost more than the
- * rest of the event's handling on the receiving task, by reflection and by a new group-id string
- * per event that the keyed operator then hashed and compared. Here a received event's group is
- * the job's own id string (hash computed once, equal by identity), and fields are written
- * directly. The events never go into state, and the job keeps unaligned checkpoints (which would
- * store events in flight) off: the format only has to match between the tasks of one job, which
- * share the group list.
+ * <p>Why not Flink's POJO serializer: for an event of one sparse current it cost more than the rest
+ * of the event's handling on the receiving task, by reflection and by a new group-id string per
+ * event that the keyed operator then hashed and compared. Here a received event's group is the
+ * job's own id string (hash computed once, equal by identity), and fields are written directly. The
+ * events never go into state, and the job keeps unaligned checkpoints (which would store events in
+ * flight) off: the format only has to match between the tasks of one job, which share the group
+ * list.
  */
 public final class InputEventSerializer extends TypeSerializer<InputEvent> {
 
@@ -99,8 +99,11 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
     out.writeInt(group);
     out.writeDouble(event.t);
     out.writeLong(event.step);
-    out.writeByte((event.currents == null ? 0 : CURRENTS) | (event.index == null ? 0 : INDEX)
-        | (event.current == null ? 0 : CURRENT) | (event.override == null ? 0 : OVERRIDE));
+    out.writeByte(
+        (event.currents == null ? 0 : CURRENTS)
+            | (event.index == null ? 0 : INDEX)
+            | (event.current == null ? 0 : CURRENT)
+            | (event.override == null ? 0 : OVERRIDE));
     if (event.currents != null) {
       writeDoubles(event.currents, out);
     }
@@ -124,8 +127,8 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
   public InputEvent deserialize(InputEvent reuse, DataInputView in) throws IOException {
     int group = in.readInt();
     if (group < 0 || group >= groupIds.length) {
-      throw new IOException("group index " + group + " is out of range [0, " + groupIds.length
-          + ")");
+      throw new IOException(
+          "group index " + group + " is out of range [0, " + groupIds.length + ")");
     }
     reuse.group = groupIds[group];
     reuse.t = in.readDouble();
@@ -216,8 +219,8 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
     public void readSnapshot(int version, DataInputView in, ClassLoader classLoader)
         throws IOException {
       if (version != 1) {
-        throw new IOException("InputEventSerializer snapshot version " + version
-            + " is not supported (only 1)");
+        throw new IOException(
+            "InputEventSerializer snapshot version " + version + " is not supported (only 1)");
       }
       groupIds = new String[in.readInt()];
       for (int i = 0; i < groupIds.length; i++) {

@@ -6,7 +6,9 @@ import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
-/** The type of the job's input events between its tasks: serialized by {@link InputEventSerializer}. */
+/**
+ * The type of the job's input events between its tasks: serialized by {@link InputEventSerializer}.
+ */
 public final class InputEventTypeInfo extends TypeInformation<InputEvent> {
 
   private static final long serialVersionUID = 1L;
@@ -14,8 +16,8 @@ public final class InputEventTypeInfo extends TypeInformation<InputEvent> {
   private final String[] groupIds;
 
   /**
-   * @param groupIds the job's group ids; the order is the wire format, so every task of a job
-   *     must be given the same (the job's groups file order)
+   * @param groupIds the job's group ids; the order is the wire format, so every task of a job must
+   *     be given the same (the job's groups file order)
    */
   public InputEventTypeInfo(Collection<String> groupIds) {
     this.groupIds = groupIds.toArray(String[]::new);

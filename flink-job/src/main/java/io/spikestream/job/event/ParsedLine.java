@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * One raw input line after parsing: either an event of a known group or a dead letter with the
- * reason. Sources parse their lines into these, so event time (and its watermark) can be taken
- * per input split (a file, a Kafka partition) before the stream is split by outcome. A Flink POJO.
+ * reason. Sources parse their lines into these, so event time (and its watermark) can be taken per
+ * input split (a file, a Kafka partition) before the stream is split by outcome. A Flink POJO.
  */
 public class ParsedLine {
 

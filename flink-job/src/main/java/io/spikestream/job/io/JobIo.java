@@ -38,9 +38,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * The job's sources and sinks: files and Kafka topics.
  *
- * <p>Sources parse each line into a {@link ParsedLine} as they read it, so that event time is
- * taken per input split (a file, a Kafka partition) and a slow or idle split holds the watermark
- * back only as long as {@code --idleness-ms} says.
+ * <p>Sources parse each line into a {@link ParsedLine} as they read it, so that event time is taken
+ * per input split (a file, a Kafka partition) and a slow or idle split holds the watermark back
+ * only as long as {@code --idleness-ms} says.
  *
  * <p>Sinks write JSON lines exactly once: part files committed on checkpoints, named {@code
  * part-<uuid>-<subtask>-<n>.jsonl} (files being written are hidden, {@code .part-...inprogress...},
@@ -79,9 +79,9 @@ public final class JobIo {
 
   /**
    * A source of the parsed values of a Kafka topic's records (keys are ignored), read with {@code
-   * read_committed}; a new job starts at the group's committed offsets or else at the earliest,
-   * a resumed one where its checkpoint says. A record without a value, or whose bytes are not
-   * valid UTF-8 JSON, becomes a dead letter.
+   * read_committed}; a new job starts at the group's committed offsets or else at the earliest, a
+   * resumed one where its checkpoint says. A record without a value, or whose bytes are not valid
+   * UTF-8 JSON, becomes a dead letter.
    *
    * @param kafka the brokers, topic and consumer group
    * @param groups the known groups by id
@@ -132,8 +132,8 @@ public final class JobIo {
 
   /**
    * An exactly-once sink of JSON lines into a Kafka topic: records keyed by their group id (none
-   * for dead letters), written in transactions that commit on checkpoints; consumers see them
-   * once with {@code isolation.level=read_committed}.
+   * for dead letters), written in transactions that commit on checkpoints; consumers see them once
+   * with {@code isolation.level=read_committed}.
    *
    * @param kafka the brokers and the transaction timeout
    * @param topic the topic
@@ -155,8 +155,11 @@ public final class JobIo {
     return kafkaSink(kafka, topic, record -> record.group, EventCodec::format);
   }
 
-  private static <T> KafkaSink<T> kafkaSink(KafkaOptions kafka, String topic,
-      SerializableFunction<T, String> groupOf, SerializableFunction<T, String> lineOf) {
+  private static <T> KafkaSink<T> kafkaSink(
+      KafkaOptions kafka,
+      String topic,
+      SerializableFunction<T, String> groupOf,
+      SerializableFunction<T, String> lineOf) {
     return KafkaSink.<T>builder()
         .setBootstrapServers(kafka.bootstrap())
         .setRecordSerializer(new KeyedByGroup<>(topic, groupOf, lineOf))
@@ -221,9 +224,15 @@ public final class JobIo {
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedLine> out) {
       if (record.value() == null) {
         ParsedLine empty = new ParsedLine();
-        empty.deadLetter = new DeadLetter("",
-            "record without a value at " + record.topic() + "-" + record.partition() + "@"
-                + record.offset());
+        empty.deadLetter =
+            new DeadLetter(
+                "",
+                "record without a value at "
+                    + record.topic()
+                    + "-"
+                    + record.partition()
+                    + "@"
+                    + record.offset());
         out.collect(empty);
         return;
       }
@@ -244,7 +253,9 @@ public final class JobIo {
     private final SerializableFunction<T, String> groupOf;
     private final SerializableFunction<T, String> lineOf;
 
-    KeyedByGroup(String topic, SerializableFunction<T, String> groupOf,
+    KeyedByGroup(
+        String topic,
+        SerializableFunction<T, String> groupOf,
         SerializableFunction<T, String> lineOf) {
       this.topic = topic;
       this.groupOf = groupOf;

@@ -14,8 +14,8 @@ import org.apache.flink.util.function.SerializableFunction;
  * <p>Why not the row format's {@code SimpleStringEncoder}: it writes every line straight to the
  * part file's stream, and the local file system's stream has no buffer, so each line cost two
  * {@code write} system calls, more than all the job's other work for a short spike record. This
- * writer buffers; the sink flushes it and finishes the part file at every checkpoint (bulk
- * formats roll on checkpoints), so what a checkpoint commits is complete lines, exactly once.
+ * writer buffers; the sink flushes it and finishes the part file at every checkpoint (bulk formats
+ * roll on checkpoints), so what a checkpoint commits is complete lines, exactly once.
  *
  * @param <T> the elements
  */

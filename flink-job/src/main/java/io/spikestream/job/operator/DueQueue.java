@@ -8,18 +8,20 @@ import java.util.TreeMap;
  * Items by the watermark at which they fall due, taken out a whole due time at a time.
  *
  * <p>Why not a sorted set of groups: at a step time of 1 ms, every group with events in a
- * millisecond falls due at the same watermark, so items come in few distinct due times, mostly
- * the newest; one bucket per due time makes an addition a lookup of that bucket and an append.
- * An item is not removed when its due time changes: the caller adds it again under the new one
- * and skips entries that no longer match when it polls them.
+ * millisecond falls due at the same watermark, so items come in few distinct due times, mostly the
+ * newest; one bucket per due time makes an addition a lookup of that bucket and an append. An item
+ * is not removed when its due time changes: the caller adds it again under the new one and skips
+ * entries that no longer match when it polls them.
  *
  * @param <T> the items
  */
 final class DueQueue<T> {
 
   private final TreeMap<Long, ArrayList<T>> buckets = new TreeMap<>();
+
   /** The bucket of the last addition, and its due time: the next addition's, most often. */
   private ArrayList<T> lastBucket;
+
   private long lastDue;
 
   /**

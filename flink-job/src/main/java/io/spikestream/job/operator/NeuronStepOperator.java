@@ -35,25 +35,26 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The keyed neuron operator: for each group (the key) it bins input events into simulation steps
- * of event time, runs each step on an {@link ExactNeuron} once the watermark passes its end, and
- * emits one {@link SpikeRecord} per step that received events.
+ * The keyed neuron operator: for each group (the key) it bins input events into simulation steps of
+ * event time, runs each step on an {@link ExactNeuron} once the watermark passes its end, and emits
+ * one {@link SpikeRecord} per step that received events.
  *
- * <p>Per group it keeps, as Flink managed keyed state: the spike buffer ({@link #SPIKES}, bit-packed
- * through neural-core's Kryo serializer), the group's clock, the last step run ({@link #CLOCK}), and
- * the inputs of pending steps ({@link #PENDING}). A step's events are superposed: currents summed,
- * overrides united; if any event carries an override, the step's spikes are the override. Steps
- * run in order; an event whose step already ran goes to {@link #LATE}. Steps without events need
- * no work: an ExactNeuron step without input spikes nothing, so only the clock moves past them.
+ * <p>Per group it keeps, as Flink managed keyed state: the spike buffer ({@link #SPIKES},
+ * bit-packed through neural-core's Kryo serializer), the group's clock, the last step run ({@link
+ * #CLOCK}), and the inputs of pending steps ({@link #PENDING}). A step's events are superposed:
+ * currents summed, overrides united; if any event carries an override, the step's spikes are the
+ * override. Steps run in order; an event whose step already ran goes to {@link #LATE}. Steps
+ * without events need no work: an ExactNeuron step without input spikes nothing, so only the clock
+ * moves past them.
  *
- * <p>Between checkpoints the operator works on its own copy of that state in memory and writes
- * what changed into Flink's keyed state just before each checkpoint or savepoint barrier ({@link
+ * <p>Between checkpoints the operator works on its own copy of that state in memory and writes what
+ * changed into Flink's keyed state just before each checkpoint or savepoint barrier ({@link
  * #prepareSnapshotPreBarrier}), the way Flink's mini-batch operators do: an event then costs a
  * lookup and an addition, not keyed-state reads and writes and a timer, which is most of the cost
  * of a step when steps have few events. Everything a checkpoint holds is in keyed state, so
  * recovery, savepoints and rescaling work as with state written at once; after a restore, the
- * pending steps are read back into memory in {@link #open}. Steps run on the watermark, in order
- * of their due time, and at the end of the input all pending steps run.
+ * pending steps are read back into memory in {@link #open}. Steps run on the watermark, in order of
+ * their due time, and at the end of the input all pending steps run.
  */
 public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     implements OneInputStreamOperator<InputEvent, SpikeRecord>, BoundedOneInput {
@@ -68,7 +69,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       new ValueStateDescriptor<>("spikes", SpikeStateSerializers.spikeSnapshotSerializer());
 
   /** The last step run of the group. */
-  static final ValueStateDescriptor<Long> CLOCK = new ValueStateDescriptor<>("last step", Types.LONG);
+  static final ValueStateDescriptor<Long> CLOCK =
+      new ValueStateDescriptor<>("last step", Types.LONG);
 
   /** The inputs of the steps that received events and have not run, by step number. */
   static final MapStateDescriptor<Long, StepInput> PENDING =
@@ -88,8 +90,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   private transient Map<String, GroupRun> runs;
 
   /**
-   * Groups with pending steps, by the watermark at which their first one is due; an entry whose
-   * due time is no longer its group's {@link GroupRun#due} is stale and skipped.
+   * Groups with pending steps, by the watermark at which their first one is due; an entry whose due
+   * time is no longer its group's {@link GroupRun#due} is stale and skipped.
    */
   private transient DueQueue<GroupRun> waiting;
 
@@ -101,6 +103,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   private transient Counter applied;
   private transient Counter late;
   private transient Counter steps;
+
   /** Steps of all groups that received events and have not run: in memory and checkpoints. */
   private transient long pendingSteps;
 
@@ -141,9 +144,11 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     for (String key : keys) {
       if (!groups.containsKey(key)) {
         // its events would be lost; the user decides, with the groups file
-        throw new IllegalStateException("the restored state holds pending steps of group '" + key
-            + "', which the groups file does not have: put the group back to resume from this"
-            + " checkpoint or savepoint");
+        throw new IllegalStateException(
+            "the restored state holds pending steps of group '"
+                + key
+                + "', which the groups file does not have: put the group back to resume from this"
+                + " checkpoint or savepoint");
       }
       setCurrentKey(key);
       GroupRun run = run(key);
@@ -152,10 +157,17 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
         StepInput input = entry.getValue().copy();
         String misfit = input.misfit(run.group.neurons());
         if (misfit != null) {
-          throw new IllegalStateException("the restored pending step " + entry.getKey()
-              + " of group '" + key + "' does not fit the group's " + run.group.neurons()
-              + " neurons in the groups file (" + misfit + "): resume with the shape the group"
-              + " had at the checkpoint or savepoint");
+          throw new IllegalStateException(
+              "the restored pending step "
+                  + entry.getKey()
+                  + " of group '"
+                  + key
+                  + "' does not fit the group's "
+                  + run.group.neurons()
+                  + " neurons in the groups file ("
+                  + misfit
+                  + "): resume with the shape the group"
+                  + " had at the checkpoint or savepoint");
         }
         input.stored = true;
         run.pending.add(entry.getKey(), input);
@@ -184,10 +196,12 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     long lastStep = run.lastStep(clockState);
     if (event.step <= lastStep) {
       late.inc();
-      output.collect(LATE, new StreamRecord<>(
-          new LateEvent(
-              event, "step " + event.step + " already ran (last step run: " + lastStep + ")"),
-          element.getTimestamp()));
+      output.collect(
+          LATE,
+          new StreamRecord<>(
+              new LateEvent(
+                  event, "step " + event.step + " already ran (last step run: " + lastStep + ")"),
+              element.getTimestamp()));
       return;
     }
     // events mostly come in step order: the step of the group's previous event, most often
@@ -248,8 +262,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
           if (input.stored) {
             run.ranStored.add(step);
           }
-          output.collect(
-              new StreamRecord<>(runStep(run, step, input), run.group.timerOf(step)));
+          output.collect(new StreamRecord<>(runStep(run, step, input), run.group.timerOf(step)));
           run.recycle(input);
         }
         markChanged(run);
@@ -282,9 +295,10 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       spiked = run.neuron.spikedIndices();
     } else {
       // zero but where the step's sparse events were: the neuron sums them in arrival order
-      spiked = input.sparseCount == 0
-          ? run.neuron.forwardSparse(NO_INDICES, NO_CURRENTS, 0)
-          : run.neuron.forwardSparse(input.sparseIndex, input.sparseCurrent, input.sparseCount);
+      spiked =
+          input.sparseCount == 0
+              ? run.neuron.forwardSparse(NO_INDICES, NO_CURRENTS, 0)
+              : run.neuron.forwardSparse(input.sparseIndex, input.sparseCurrent, input.sparseCount);
     }
     run.lastStep = step;
     run.neuronStep = step;
@@ -351,36 +365,50 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   private static final class GroupRun {
     /** No step has run: the clock state is empty. */
     static final long NONE = Long.MIN_VALUE;
+
     /** Not read from the clock state yet. */
     static final long UNKNOWN = Long.MIN_VALUE + 1;
 
     final GroupConfig group;
     final ExactNeuron neuron;
+
     /** The input of the last step run, emptied, for the next new step; or null. */
     private StepInput spare;
+
     /** The input of dense steps and a view of its memory; allocated by the first one. */
     private INDArray currentArray;
+
     private DoubleBuffer currentBuffer;
+
     /** The override of overridden steps and a view of its memory; allocated by the first one. */
     private INDArray overrideArray;
+
     private ByteBuffer forced;
     private byte[] noSpikes;
 
     /** Pending steps' inputs by step, the authoritative copy between barriers. */
     final PendingSteps pending = new PendingSteps();
+
     /** Steps that ran since the last barrier and are still in keyed state. */
     final List<Long> ranStored = new ArrayList<>();
+
     /** The watermark at which the first pending step is due (while any is pending). */
     long due;
+
     /** The pending input the group's previous event went to, and its step; or null, NONE. */
     StepInput lastInput;
+
     long lastInputStep = NONE;
+
     /** The group's last step run, once read from the clock state; else {@link #UNKNOWN}. */
     long lastStep = UNKNOWN;
+
     /** The step whose spikes {@link #neuron} holds; {@link #NONE} for a cleared neuron. */
     long neuronStep = NONE;
+
     /** Whether a step ran since the last barrier (spikes and clock to write). */
     boolean stepped;
+
     /** Whether anything changed since the last barrier (listed in {@code changed}). */
     boolean changed;
 
@@ -409,8 +437,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     INDArray currentsOf(StepInput input) {
       if (currentArray == null) {
         currentArray = Nd4j.create(DataType.DOUBLE, group.batchedShape(), 'c');
-        currentBuffer =
-            currentArray.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+        currentBuffer = currentArray.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
       }
       currentBuffer.put(0, input.dense);
       return currentArray;
@@ -431,8 +458,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     }
 
     /**
-     * The group's last step run ({@link #NONE} if none); reads the clock state once, with the
-     * group as the current key.
+     * The group's last step run ({@link #NONE} if none); reads the clock state once, with the group
+     * as the current key.
      */
     long lastStep(ValueState<Long> clockState) throws IOException {
       if (lastStep == UNKNOWN) {

@@ -14,8 +14,10 @@ final class PendingSteps {
 
   private long[] steps = new long[4];
   private StepInput[] inputs = new StepInput[4];
+
   /** Entries are {@code [head, tail)}. */
   private int head;
+
   private int tail;
 
   /** Whether no step is pending. */

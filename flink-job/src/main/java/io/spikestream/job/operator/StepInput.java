@@ -4,15 +4,15 @@ import io.spikestream.job.event.InputEvent;
 import java.util.Arrays;
 
 /**
- * Everything the events of one pending step carried, kept until the step runs: a Flink POJO held
- * in {@link NeuronStepOperator}'s map state.
+ * Everything the events of one pending step carried, kept until the step runs: a Flink POJO held in
+ * {@link NeuronStepOperator}'s map state.
  *
  * <p>Each neuron's current is the float64 sum of its events' currents in arrival order, starting
  * from 0, exactly as a straightforward per-step loop over the events would add them (float sums
  * depend on their order, and a spike on the sign of the sum). While a step has only sparse events,
  * their entries are appended to a list, so a sparse event costs work proportional to its own
- * length, never to the group's size. The first dense event folds the list, in order, into an
- * array of the group's size; later events add into that array.
+ * length, never to the group's size. The first dense event folds the list, in order, into an array
+ * of the group's size; later events add into that array.
  */
 public class StepInput {
 
@@ -41,8 +41,8 @@ public class StepInput {
   public int events;
 
   /**
-   * Whether this step is in the operator's keyed state (written at an earlier barrier): not part
-   * of the input, so transient, which Flink's POJO serializer skips.
+   * Whether this step is in the operator's keyed state (written at an earlier barrier): not part of
+   * the input, so transient, which Flink's POJO serializer skips.
    */
   transient boolean stored;
 
@@ -81,7 +81,8 @@ public class StepInput {
       int needed = sparseCount + event.index.length;
       if (sparseIndex == null || sparseIndex.length < needed) {
         int capacity = Math.max(needed, sparseIndex == null ? 8 : 2 * sparseIndex.length);
-        sparseIndex = sparseIndex == null ? new int[capacity] : Arrays.copyOf(sparseIndex, capacity);
+        sparseIndex =
+            sparseIndex == null ? new int[capacity] : Arrays.copyOf(sparseIndex, capacity);
         sparseCurrent =
             sparseCurrent == null ? new double[capacity] : Arrays.copyOf(sparseCurrent, capacity);
       }
@@ -101,9 +102,7 @@ public class StepInput {
     }
   }
 
-  /**
-   * Empties the input for another step, keeping its sparse and override arrays for reuse.
-   */
+  /** Empties the input for another step, keeping its sparse and override arrays for reuse. */
   public void clear() {
     stored = false;
     dirty = false;
@@ -128,8 +127,8 @@ public class StepInput {
     copy.sparseIndex = sparseCount == 0 ? null : Arrays.copyOf(sparseIndex, sparseCount);
     copy.sparseCurrent = sparseCount == 0 ? null : Arrays.copyOf(sparseCurrent, sparseCount);
     copy.sparseCount = sparseCount;
-    copy.override = !overridden ? null
-        : override == null ? new int[0] : Arrays.copyOf(override, overrideCount);
+    copy.override =
+        !overridden ? null : override == null ? new int[0] : Arrays.copyOf(override, overrideCount);
     copy.overrideCount = overrideCount;
     copy.overridden = overridden;
     copy.events = events;
@@ -137,8 +136,8 @@ public class StepInput {
   }
 
   /**
-   * Why this input cannot be a step of a group of this size (an input restored from a checkpoint
-   * of the group with another shape), or null if it fits.
+   * Why this input cannot be a step of a group of this size (an input restored from a checkpoint of
+   * the group with another shape), or null if it fits.
    *
    * @param neurons the group's neurons in a batched frame
    * @return the misfit, or null

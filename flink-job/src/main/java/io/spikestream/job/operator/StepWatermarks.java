@@ -6,13 +6,13 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
- * Bounded out-of-orderness watermarks for one input split (a file, a Kafka partition), emitted
- * as soon as an event moves them rather than only on the periodic tick.
+ * Bounded out-of-orderness watermarks for one input split (a file, a Kafka partition), emitted as
+ * soon as an event moves them rather than only on the periodic tick.
  *
  * <p>Why not Flink's periodic generator: a split's watermark that was not emitted yet when the
- * split ends is dropped with it, so a file read between two ticks would never move event time;
- * and a step's spike record would wait up to a tick more. Timestamps are whole milliseconds, so
- * the watermark moves at most once per millisecond of event time, not per event.
+ * split ends is dropped with it, so a file read between two ticks would never move event time; and
+ * a step's spike record would wait up to a tick more. Timestamps are whole milliseconds, so the
+ * watermark moves at most once per millisecond of event time, not per event.
  */
 public class StepWatermarks implements WatermarkGenerator<ParsedLine> {
 

@@ -2,7 +2,6 @@ package io.spikestream.job.bench;
 
 import io.spikestream.job.config.GroupConfig;
 import io.spikestream.job.event.InputEvent;
-import io.spikestream.job.event.ParsedLine;
 import io.spikestream.job.io.JobIo;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -16,9 +15,9 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
 /**
- * The benchmark's baseline: the least a keyed job over the same input does. It reads the same
- * files with the same parsing source as the job, keys events by group and counts them in one
- * {@code ValueState<Long>} per group; nothing else (no event time, no steps, no output).
+ * The benchmark's baseline: the least a keyed job over the same input does. It reads the same files
+ * with the same parsing source as the job, keys events by group and counts them in one {@code
+ * ValueState<Long>} per group; nothing else (no event time, no steps, no output).
  */
 final class BaselineJob {
 

@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The benchmark's input: a groups file and JSON-lines events split over two files (lines
- * alternate between them, so each file is in event-time order and both readers of a parallelism
- * 2 job have work), with the numbers a run must reproduce.
+ * The benchmark's input: a groups file and JSON-lines events split over two files (lines alternate
+ * between them, so each file is in event-time order and both readers of a parallelism 2 job have
+ * work), with the numbers a run must reproduce.
  *
  * @param dir the directory of {@code groups.yaml} and {@code events/}
  * @param events the number of input lines
@@ -47,8 +47,11 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
     try (Lines out = new Lines(dir)) {
       for (long i = 0; i < frames; i++) {
         line.setLength(0);
-        line.append("{\"group\":\"").append(name("cam", (int) (i % groups))).append("\",\"t\":")
-            .append(i / groups).append(",\"currents\":[");
+        line.append("{\"group\":\"")
+            .append(name("cam", (int) (i % groups)))
+            .append("\",\"t\":")
+            .append(i / groups)
+            .append(",\"currents\":[");
         for (int n = 0; n < neurons; n++) {
           if (n > 0) {
             line.append(',');
@@ -86,10 +89,15 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
           steps++;
         }
         line.setLength(0);
-        line.append("{\"group\":\"").append(name("g", g)).append("\",\"t\":").append(step)
+        line.append("{\"group\":\"")
+            .append(name("g", g))
+            .append("\",\"t\":")
+            .append(step)
             .append('.');
         String frac = Long.toString(1000 + micros % 1000).substring(1);
-        line.append(frac).append(",\"index\":[").append(random.nextInt(neurons))
+        line.append(frac)
+            .append(",\"index\":[")
+            .append(random.nextInt(neurons))
             .append("],\"current\":[");
         decimal(line, random.nextInt(-1000, 1000));
         out.write(i, line.append("]}"));
@@ -107,8 +115,11 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
     Files.createDirectories(dir.resolve("events"));
     StringBuilder yaml = new StringBuilder("groups:\n");
     for (int g = 0; g < groups; g++) {
-      yaml.append("  - {id: ").append(name(prefix, g)).append(", model: exact, shape: [")
-          .append(neurons).append("], step_time: 1.0, rest_v: -65.0, thresh_v: -50.0}\n");
+      yaml.append("  - {id: ")
+          .append(name(prefix, g))
+          .append(", model: exact, shape: [")
+          .append(neurons)
+          .append("], step_time: 1.0, rest_v: -65.0, thresh_v: -50.0}\n");
     }
     Files.writeString(dir.resolve("groups.yaml"), yaml);
   }
@@ -121,7 +132,8 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
     }
     out.append(thousandths / 1000).append('.');
     int frac = thousandths % 1000;
-    out.append((char) ('0' + frac / 100)).append((char) ('0' + frac / 10 % 10))
+    out.append((char) ('0' + frac / 100))
+        .append((char) ('0' + frac / 10 % 10))
         .append((char) ('0' + frac % 10));
   }
 
@@ -131,8 +143,9 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
 
     Lines(Path dir) throws IOException {
       for (int f = 0; f < files.length; f++) {
-        files[f] = Files.newBufferedWriter(dir.resolve("events").resolve("part-" + f + ".jsonl"),
-            StandardCharsets.UTF_8);
+        files[f] =
+            Files.newBufferedWriter(
+                dir.resolve("events").resolve("part-" + f + ".jsonl"), StandardCharsets.UTF_8);
       }
     }
 

@@ -37,11 +37,11 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * The job's throughput and latency harness (see {@code flink-job/bench/throughput.sh}).
  *
  * <p>Throughput: the Spikestream job and the {@link BaselineJob} run alternately over the same
- * files, each on its own embedded MiniCluster (parallelism 2, checkpoints every second, the
- * chosen state backend), with the job writing its real file outputs. Each run's rate is its
- * input lines over Flink's net runtime of the job (deploy to finish, including the final
- * checkpoint and commit; not JVM or MiniCluster start); the job's spike records and the
- * baseline's count are checked against the input, so a run that lost events fails.
+ * files, each on its own embedded MiniCluster (parallelism 2, checkpoints every second, the chosen
+ * state backend), with the job writing its real file outputs. Each run's rate is its input lines
+ * over Flink's net runtime of the job (deploy to finish, including the final checkpoint and commit;
+ * not JVM or MiniCluster start); the job's spike records and the baseline's count are checked
+ * against the input, so a run that lost events fails.
  *
  * <p>Latency: events generated at a steady rate with event time = their wall-clock arrival, the
  * job's spike records timed as its sink receives them; a record's latency is measured from the
@@ -80,8 +80,9 @@ public final class JobBenchmark {
     String backend = options.getOrDefault("--state-backend", "hashmap");
     String maxDrift = options.getOrDefault("--max-drift-ms", "0");
     int runs = Integer.parseInt(options.getOrDefault("--runs", "3"));
-    int groups = Integer.parseInt(options.getOrDefault("--groups", scenario.equals("dense")
-        ? "16" : "1000"));
+    int groups =
+        Integer.parseInt(
+            options.getOrDefault("--groups", scenario.equals("dense") ? "16" : "1000"));
     int neurons = Integer.parseInt(options.getOrDefault("--neurons", "1000"));
     switch (scenario) {
       case "dense" -> {
@@ -91,8 +92,12 @@ public final class JobBenchmark {
         if (input == null) {
           input = done(BenchInput.dense(dir, frames, groups, neurons));
         }
-        throughput("dense " + groups + " groups x " + neurons + " neurons", input, backend,
-            maxDrift, runs);
+        throughput(
+            "dense " + groups + " groups x " + neurons + " neurons",
+            input,
+            backend,
+            maxDrift,
+            runs);
       }
       case "sparse" -> {
         long events = Long.parseLong(options.getOrDefault("--events", "4000000"));
@@ -102,14 +107,29 @@ public final class JobBenchmark {
         if (input == null) {
           input = done(BenchInput.sparse(dir, events, groups, neurons, perStep));
         }
-        throughput("sparse " + groups + " groups x " + neurons + " neurons, " + perStep
-            + " events per group-step", input, backend, maxDrift, runs);
+        throughput(
+            "sparse "
+                + groups
+                + " groups x "
+                + neurons
+                + " neurons, "
+                + perStep
+                + " events per group-step",
+            input,
+            backend,
+            maxDrift,
+            runs);
       }
-      case "latency" -> latency(work, groups, neurons, backend,
-          Integer.parseInt(options.getOrDefault("--rate", "20000")),
-          Integer.parseInt(options.getOrDefault("--seconds", "30")),
-          Integer.parseInt(options.getOrDefault("--warmup", "10")),
-          options.getOrDefault("--watermark-interval-ms", "200"));
+      case "latency" ->
+          latency(
+              work,
+              groups,
+              neurons,
+              backend,
+              Integer.parseInt(options.getOrDefault("--rate", "20000")),
+              Integer.parseInt(options.getOrDefault("--seconds", "30")),
+              Integer.parseInt(options.getOrDefault("--warmup", "10")),
+              options.getOrDefault("--watermark-interval-ms", "200"));
       default -> throw new IllegalArgumentException("--scenario '" + scenario + "' is unknown");
     }
   }
@@ -132,15 +152,20 @@ public final class JobBenchmark {
   private static void throughput(
       String what, BenchInput input, String backend, String maxDrift, int runs) throws Exception {
     Map<String, GroupConfig> groups = GroupsFile.load(input.groups());
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "== %s: %d events, %d steps, backend %s, max drift %s ms, a warm-up and %d runs each%n",
-        what, input.events(), input.steps(), backend, maxDrift, runs);
+        what,
+        input.events(),
+        input.steps(),
+        backend,
+        maxDrift,
+        runs);
     List<Double> baseline = new ArrayList<>();
     List<Double> job = new ArrayList<>();
     // run 0 warms up the JIT for both jobs and is not counted
     for (int run = 0; run <= runs; run++) {
-      JobOptions options =
-          options(input, backend, maxDrift, input.dir().resolve("out-" + run));
+      JobOptions options = options(input, backend, maxDrift, input.dir().resolve("out-" + run));
       deleteRecursively(Path.of(options.output())); // what a failed earlier run left
       StreamExecutionEnvironment env = environment(options);
       BaselineJob.build(env, groups, input.eventFiles().toString());
@@ -150,7 +175,9 @@ public final class JobBenchmark {
       double baselineRate = report("baseline", run, input, result, 0);
 
       env = environment(options);
-      new SpikestreamJob(groups, options,
+      new SpikestreamJob(
+              groups,
+              options,
               JobIo.files(options.input(), groups, null),
               JobIo.spikeLines(options.output()),
               JobIo.jsonLines(options.output(), JobIo.LATE),
@@ -170,18 +197,35 @@ public final class JobBenchmark {
     }
     double b = median(baseline);
     double j = median(job);
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "RESULT %s | backend %s | baseline %.0f events/s | spikestream %.0f events/s,"
             + " %.3g neuron-steps/s | ratio %.0f%%%n",
-        what, backend, b, j, j * input.neuronSteps() / input.events(), 100 * j / b);
+        what,
+        backend,
+        b,
+        j,
+        j * input.neuronSteps() / input.events(),
+        100 * j / b);
   }
 
   private static JobOptions options(
       BenchInput input, String backend, String maxDrift, Path output) {
-    return JobOptions.parse("--groups", input.groups().toString(),
-        "--input", input.eventFiles().toString(), "--output", output.toString(),
-        "--parallelism", "2", "--checkpoint-interval-ms", "1000", "--state-backend", backend,
-        "--max-drift-ms", maxDrift);
+    return JobOptions.parse(
+        "--groups",
+        input.groups().toString(),
+        "--input",
+        input.eventFiles().toString(),
+        "--output",
+        output.toString(),
+        "--parallelism",
+        "2",
+        "--checkpoint-interval-ms",
+        "1000",
+        "--state-backend",
+        backend,
+        "--max-drift-ms",
+        maxDrift);
   }
 
   private static StreamExecutionEnvironment environment(JobOptions options) {
@@ -195,51 +239,96 @@ public final class JobBenchmark {
       String name, int run, BenchInput input, JobExecutionResult result, long neuronSteps) {
     double seconds = result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0;
     double rate = input.events() / seconds;
-    System.out.printf(Locale.ROOT, "%s %-11s %7.2f s  %,12.0f events/s%s%n",
-        run == 0 ? "warm-up" : "run " + run, name,
-        seconds, rate,
-        neuronSteps > 0 ? String.format(Locale.ROOT, "  %.3g neuron-steps/s",
-            neuronSteps / seconds) : "");
+    System.out.printf(
+        Locale.ROOT,
+        "%s %-11s %7.2f s  %,12.0f events/s%s%n",
+        run == 0 ? "warm-up" : "run " + run,
+        name,
+        seconds,
+        rate,
+        neuronSteps > 0
+            ? String.format(Locale.ROOT, "  %.3g neuron-steps/s", neuronSteps / seconds)
+            : "");
     return rate;
   }
 
   // ---- latency ----
 
-  private static void latency(Path work, int groups, int neurons, String backend, int rate,
-      int seconds, int warmup, String watermarkIntervalMs) throws Exception {
+  private static void latency(
+      Path work,
+      int groups,
+      int neurons,
+      String backend,
+      int rate,
+      int seconds,
+      int warmup,
+      String watermarkIntervalMs)
+      throws Exception {
     Path dir = work.resolve("latency");
     Files.createDirectories(dir);
     StringBuilder yaml = new StringBuilder("groups:\n");
     for (int g = 0; g < groups; g++) {
-      yaml.append("  - {id: ").append(BenchInput.name("g", g)).append(", model: exact, shape: [")
-          .append(neurons).append("], step_time: 1.0, rest_v: -65.0, thresh_v: -50.0}\n");
+      yaml.append("  - {id: ")
+          .append(BenchInput.name("g", g))
+          .append(", model: exact, shape: [")
+          .append(neurons)
+          .append("], step_time: 1.0, rest_v: -65.0, thresh_v: -50.0}\n");
     }
     Files.writeString(dir.resolve("groups.yaml"), yaml);
     Map<String, GroupConfig> groupMap = GroupsFile.load(dir.resolve("groups.yaml"));
-    JobOptions options = JobOptions.parse("--groups", dir.resolve("groups.yaml").toString(),
-        "--input", "unused", "--output", dir.resolve("out").toString(), "--parallelism", "2",
-        "--checkpoint-interval-ms", "1000", "--state-backend", backend,
-        "--watermark-interval-ms", watermarkIntervalMs);
+    JobOptions options =
+        JobOptions.parse(
+            "--groups",
+            dir.resolve("groups.yaml").toString(),
+            "--input",
+            "unused",
+            "--output",
+            dir.resolve("out").toString(),
+            "--parallelism",
+            "2",
+            "--checkpoint-interval-ms",
+            "1000",
+            "--state-backend",
+            backend,
+            "--watermark-interval-ms",
+            watermarkIntervalMs);
 
     long origin = System.nanoTime();
     LatencySink.reset();
     StreamExecutionEnvironment env = environment(options);
-    DataGeneratorSource<ParsedLine> source = new DataGeneratorSource<>(
-        new ArrivingEvents(groupMap, origin), (long) rate * seconds,
-        RateLimiterStrategy.perSecond(rate), TypeInformation.of(ParsedLine.class));
-    new SpikestreamJob(groupMap, options, source, new LatencySink(origin, warmup * 1000.0),
-            new DiscardingSink<>(), new DiscardingSink<>())
+    DataGeneratorSource<ParsedLine> source =
+        new DataGeneratorSource<>(
+            new ArrivingEvents(groupMap, origin),
+            (long) rate * seconds,
+            RateLimiterStrategy.perSecond(rate),
+            TypeInformation.of(ParsedLine.class));
+    new SpikestreamJob(
+            groupMap,
+            options,
+            source,
+            new LatencySink(origin, warmup * 1000.0),
+            new DiscardingSink<>(),
+            new DiscardingSink<>())
         .build(env);
     env.execute("latency");
 
     double[] ms = LatencySink.latencies();
     Arrays.sort(ms);
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "RESULT latency | %d events/s over %d groups x %d neurons | backend %s | watermark"
             + " interval %s ms | %d spike records after %d s warm-up | p50 %.1f ms | p99 %.1f ms"
             + " | max %.1f ms%n",
-        rate, groups, neurons, backend, watermarkIntervalMs, ms.length, warmup,
-        percentile(ms, 0.50), percentile(ms, 0.99), ms.length == 0 ? Double.NaN : ms[ms.length - 1]);
+        rate,
+        groups,
+        neurons,
+        backend,
+        watermarkIntervalMs,
+        ms.length,
+        warmup,
+        percentile(ms, 0.50),
+        percentile(ms, 0.99),
+        ms.length == 0 ? Double.NaN : ms[ms.length - 1]);
   }
 
   /** Sparse single-neuron events whose event time is their wall-clock arrival. */
@@ -266,8 +355,14 @@ public final class JobBenchmark {
     public ParsedLine map(Long index) {
       double t = (System.nanoTime() - origin) / 1e6;
       String id = ids[random.nextInt(ids.length)];
-      String line = "{\"group\":\"" + id + "\",\"t\":" + t + ",\"index\":["
-          + random.nextInt(groups.get(id).neurons()) + "],\"current\":[1.0]}";
+      String line =
+          "{\"group\":\""
+              + id
+              + "\",\"t\":"
+              + t
+              + ",\"index\":["
+              + random.nextInt(groups.get(id).neurons())
+              + "],\"current\":[1.0]}";
       return ParsedLine.parse(codec, line);
     }
   }
@@ -323,7 +418,8 @@ public final class JobBenchmark {
   }
 
   private static double percentile(double[] sorted, double p) {
-    return sorted.length == 0 ? Double.NaN
+    return sorted.length == 0
+        ? Double.NaN
         : sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
   }
 
@@ -339,8 +435,11 @@ public final class JobBenchmark {
     }
     long lines = 0;
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.filter(Files::isRegularFile)
-          .filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+      for (Path file :
+          files
+              .filter(Files::isRegularFile)
+              .filter(f -> !f.getFileName().toString().startsWith("."))
+              .toList()) {
         try (Stream<String> content = Files.lines(file)) {
           lines += content.count();
         }
@@ -368,5 +467,4 @@ public final class JobBenchmark {
       }
     }
   }
-
 }

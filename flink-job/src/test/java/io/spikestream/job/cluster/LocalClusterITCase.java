@@ -47,34 +47,33 @@ import org.junit.jupiter.api.io.TempDir;
  * per-step loop computes from the input ({@link RandomEvents}).
  *
  * <p>The input is fed as files into a directory the job monitors ({@code --monitor}): each file
- * ends with a marker line that the job sends to the dead letters, and the test writes the next
- * file only once the previous marker is committed. So the job cannot finish before the faults
- * are done however fast it runs, and every fault falls after a known completed checkpoint.
- * {@code flink stop --drain} ends a run: its final watermark runs every pending step and the
- * sinks commit. Event time is per file (the source's splits) with the job's defaults: each
- * event moves its file's watermark at once, and a reader without a file stops holding event time
- * back after {@code --idleness-ms}; steps run while the files come, so the restarted tasks really
- * ran ND4J before they are killed again.
+ * ends with a marker line that the job sends to the dead letters, and the test writes the next file
+ * only once the previous marker is committed. So the job cannot finish before the faults are done
+ * however fast it runs, and every fault falls after a known completed checkpoint. {@code flink stop
+ * --drain} ends a run: its final watermark runs every pending step and the sinks commit. Event time
+ * is per file (the source's splits) with the job's defaults: each event moves its file's watermark
+ * at once, and a reader without a file stops holding event time back after {@code --idleness-ms};
+ * steps run while the files come, so the restarted tasks really ran ND4J before they are killed
+ * again.
  *
- * <p>What the restarts exercise about ND4J, whose JNI libraries may belong to one classloader
- * only:
+ * <p>What the restarts exercise about ND4J, whose JNI libraries may belong to one classloader only:
  *
  * <ul>
  *   <li>A SIGKILLed TaskManager: the job restarts from its last checkpoint on the surviving
  *       TaskManager and a replacement. The survivor cancels and redeploys its tasks in the same
- *       JVM, which rebuild their ND4J arrays and step on; Flink keeps a job's user-code
- *       classloader on a TaskManager while the job holds a slot there (its log shows no new
- *       "JobManager connection" for the restart), so this restart reuses that classloader.
- *   <li>A new job on TaskManagers that already ran ND4J for an earlier job (the savepoint run
- *       after the kill run, and its resumption): each gets a new user-code classloader, which
- *       would load a second copy of ND4J's native libraries if ND4J came from the job jar. The
- *       cluster loads {@code org.nd4j.} and {@code org.bytedeco.} parent-first from {@code lib/};
- *       {@link #assertNd4jLoadedOncePerTaskManager} checks each TaskManager's mapped libraries
- *       and its log: one {@code libnd4jcpu.so}, from {@code lib/}, one ND4J backend start.
+ *       JVM, which rebuild their ND4J arrays and step on; Flink keeps a job's user-code classloader
+ *       on a TaskManager while the job holds a slot there (its log shows no new "JobManager
+ *       connection" for the restart), so this restart reuses that classloader.
+ *   <li>A new job on TaskManagers that already ran ND4J for an earlier job (the savepoint run after
+ *       the kill run, and its resumption): each gets a new user-code classloader, which would load
+ *       a second copy of ND4J's native libraries if ND4J came from the job jar. The cluster loads
+ *       {@code org.nd4j.} and {@code org.bytedeco.} parent-first from {@code lib/}; {@link
+ *       #assertNd4jLoadedOncePerTaskManager} checks each TaskManager's mapped libraries and its
+ *       log: one {@code libnd4jcpu.so}, from {@code lib/}, one ND4J backend start.
  * </ul>
  *
- * <p>The scenarios share one cluster and run in order (the second uses the TaskManagers the
- * first left). Cluster logs are printed (tails) when a test fails.
+ * <p>The scenarios share one cluster and run in order (the second uses the TaskManagers the first
+ * left). Cluster logs are printed (tails) when a test fails.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterITCase {
@@ -114,10 +113,11 @@ class LocalClusterITCase {
     assertThat(JOB_JAR).as("the job jar (mvn package)").exists();
     cluster = dir.resolve("cluster");
     int[] free = freePorts(3);
-    ports = Map.of(
-        "REST_PORT", String.valueOf(free[0]),
-        "RPC_PORT", String.valueOf(free[1]),
-        "BLOB_PORT", String.valueOf(free[2]));
+    ports =
+        Map.of(
+            "REST_PORT", String.valueOf(free[0]),
+            "RPC_PORT", String.valueOf(free[1]),
+            "BLOB_PORT", String.valueOf(free[2]));
     rest = "http://127.0.0.1:" + free[0];
     long start = System.nanoTime();
     script("start");
@@ -143,8 +143,8 @@ class LocalClusterITCase {
   }
 
   /**
-   * Two TaskManagers are SIGKILLed in turn, each after a completed checkpoint and with a file
-   * being read, and each is replaced; the job recovers both times and its output is exact.
+   * Two TaskManagers are SIGKILLed in turn, each after a completed checkpoint and with a file being
+   * read, and each is replaced; the job recovers both times and its output is exact.
    */
   @Test
   @Order(1)
@@ -191,8 +191,8 @@ class LocalClusterITCase {
   }
 
   /**
-   * A run stopped with a savepoint halfway at parallelism 2 and resumed from it at parallelism
-   * 1 gives exactly the output of one uninterrupted run.
+   * A run stopped with a savepoint halfway at parallelism 2 and resumed from it at parallelism 1
+   * gives exactly the output of one uninterrupted run.
    */
   @Test
   @Order(2)
@@ -236,7 +236,8 @@ class LocalClusterITCase {
     feed.writeNoWait(1, files.get(0));
     feed.writeNoWait(2, files.get(1));
     String job = submit(feed.boundedArgs("--parallelism", "2", "--max-drift-ms", "100"));
-    waitUntil("the bounded run finishes",
+    waitUntil(
+        "the bounded run finishes",
         () -> get("/jobs/" + job).path("state").asText().equals("FINISHED"));
     feed.assertExact();
 
@@ -247,14 +248,15 @@ class LocalClusterITCase {
         secondFileStart = Math.min(secondFileStart, event.path("t").asDouble());
       }
     }
-    Matcher bound = Pattern.compile("maxAllowedWatermark=(-?\\d+) of group="
-            + SpikestreamJob.ALIGNMENT_GROUP)
-        .matcher(Files.readString(cluster.resolve("log").resolve("jobmanager.log")));
+    Matcher bound =
+        Pattern.compile("maxAllowedWatermark=(-?\\d+) of group=" + SpikestreamJob.ALIGNMENT_GROUP)
+            .matcher(Files.readString(cluster.resolve("log").resolve("jobmanager.log")));
     long lowest = Long.MAX_VALUE;
     while (bound.find()) {
       lowest = Math.min(lowest, Long.parseLong(bound.group(1)));
     }
-    assertThat(lowest).as("lowest alignment bound the JobManager distributed")
+    assertThat(lowest)
+        .as("lowest alignment bound the JobManager distributed")
         .isLessThan((long) secondFileStart);
   }
 
@@ -293,13 +295,15 @@ class LocalClusterITCase {
 
     /** The arguments of a run that reads the input directory once, to its end. */
     List<String> boundedArgs(String... extra) {
-      List<String> args = new ArrayList<>(List.of(
-          "--groups", groups.toString(),
-          "--input", input.toString(),
-          "--output", output.toString(),
-          "--checkpoint-dir", cluster.resolve("checkpoints").toUri().toString(),
-          "--checkpoint-interval-ms", "300",
-          "--out-of-orderness-ms", "3"));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--groups", groups.toString(),
+                  "--input", input.toString(),
+                  "--output", output.toString(),
+                  "--checkpoint-dir", cluster.resolve("checkpoints").toUri().toString(),
+                  "--checkpoint-interval-ms", "300",
+                  "--out-of-orderness-ms", "3"));
       args.addAll(List.of(extra));
       return args;
     }
@@ -321,9 +325,11 @@ class LocalClusterITCase {
     /** Waits until file {@code n}'s marker is in the committed dead letters. */
     void awaitMarker(int n) throws Exception {
       String committed = "\"line\":\"" + marker(n) + "\"";
-      waitUntil("file " + n + " read and committed", () ->
-          OutputFiles.lines(output.resolve(JobIo.DEAD_LETTER)).stream()
-              .anyMatch(line -> line.contains(committed)));
+      waitUntil(
+          "file " + n + " read and committed",
+          () ->
+              OutputFiles.lines(output.resolve(JobIo.DEAD_LETTER)).stream()
+                  .anyMatch(line -> line.contains(committed)));
     }
 
     /** Waits until more than {@code count} spike lines are committed; returns how many. */
@@ -369,12 +375,12 @@ class LocalClusterITCase {
 
   /** Runs {@code cluster.sh COMMAND DIR ARGS...} and returns its output; fails unless exit 0. */
   private static String script(String command, String... args) throws Exception {
-    List<String> line = new ArrayList<>(List.of("bash", SCRIPT.toString(), command,
-        cluster.toString()));
+    List<String> line =
+        new ArrayList<>(List.of("bash", SCRIPT.toString(), command, cluster.toString()));
     line.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "script-", ".out");
-    ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
-        .redirectOutput(out.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(out.toFile());
     builder.environment().putAll(ports);
     Process process = builder.start();
     boolean done = process.waitFor(3, TimeUnit.MINUTES);
@@ -403,31 +409,35 @@ class LocalClusterITCase {
 
   /** {@code flink stop} with a savepoint; waits until the job finished; returns the savepoint. */
   private static String stop(String job, String... options) throws Exception {
-    List<String> line = new ArrayList<>(List.of("stop", "--savepointPath",
-        cluster.resolve("savepoints").toUri().toString()));
+    List<String> line =
+        new ArrayList<>(
+            List.of("stop", "--savepointPath", cluster.resolve("savepoints").toUri().toString()));
     line.addAll(List.of(options));
     line.add(job);
     String output = script("flink", line.toArray(String[]::new));
     Matcher path = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(output);
     assertThat(path.find()).as("a savepoint path in:%n%s", output).isTrue();
-    waitUntil("job " + job + " finished",
+    waitUntil(
+        "job " + job + " finished",
         () -> get("/jobs/" + job).path("state").asText().equals("FINISHED"));
     return path.group(1);
   }
 
   /**
-   * Waits until the job restored a checkpoint for the {@code restores}-th time, runs all its
-   * tasks and completed a newer checkpoint.
+   * Waits until the job restored a checkpoint for the {@code restores}-th time, runs all its tasks
+   * and completed a newer checkpoint.
    */
   private static void waitForRecovery(String job, int restores) throws Exception {
-    waitUntil("restore " + restores + " of job " + job, () -> {
-      JsonNode checkpoints = checkpoints(job);
-      JsonNode latest = checkpoints.path("latest");
-      return checkpoints.path("counts").path("restored").asInt() >= restores
-          && allTasksRunning(job)
-          && latest.path("completed").path("id").asLong()
-              > latest.path("restored").path("id").asLong();
-    });
+    waitUntil(
+        "restore " + restores + " of job " + job,
+        () -> {
+          JsonNode checkpoints = checkpoints(job);
+          JsonNode latest = checkpoints.path("latest");
+          return checkpoints.path("counts").path("restored").asInt() >= restores
+              && allTasksRunning(job)
+              && latest.path("completed").path("id").asLong()
+                  > latest.path("restored").path("id").asLong();
+        });
   }
 
   private static boolean allTasksRunning(String job) throws Exception {
@@ -448,9 +458,10 @@ class LocalClusterITCase {
   }
 
   private static JsonNode get(String path) throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(rest + path)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(rest + path)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }
@@ -467,32 +478,37 @@ class LocalClusterITCase {
 
   /**
    * Every running TaskManager mapped at most one {@code libnd4jcpu.so}, the one unpacked from
-   * {@code lib/}'s nd4j-native jar (a copy loaded through a job's classloader would come from
-   * the job jar in Flink's blob store), and logged ND4J's backend start at most once over all
-   * the jobs and restarts it ran; at least one of them ran ND4J.
+   * {@code lib/}'s nd4j-native jar (a copy loaded through a job's classloader would come from the
+   * job jar in Flink's blob store), and logged ND4J's backend start at most once over all the jobs
+   * and restarts it ran; at least one of them ran ND4J.
    */
   private static void assertNd4jLoadedOncePerTaskManager() throws Exception {
     int withNd4j = 0;
     try (Stream<Path> pids = Files.list(cluster.resolve("pids"))) {
-      for (Path pidFile : pids.filter(p -> p.getFileName().toString().startsWith("taskmanager"))
-          .sorted().toList()) {
+      for (Path pidFile :
+          pids.filter(p -> p.getFileName().toString().startsWith("taskmanager"))
+              .sorted()
+              .toList()) {
         String name = pidFile.getFileName().toString().replace(".pid", "");
         Path maps = Path.of("/proc", Files.readString(pidFile).trim(), "maps");
         if (!Files.exists(maps)) {
           continue; // killed
         }
-        List<String> libraries = Files.readAllLines(maps).stream()
-            .filter(line -> line.endsWith("/libnd4jcpu.so"))
-            .map(line -> line.substring(line.indexOf('/')))
-            .distinct()
-            .toList();
-        assertThat(libraries).as("libnd4jcpu.so mapped by %s", name).hasSizeLessThanOrEqualTo(1)
+        List<String> libraries =
+            Files.readAllLines(maps).stream()
+                .filter(line -> line.endsWith("/libnd4jcpu.so"))
+                .map(line -> line.substring(line.indexOf('/')))
+                .distinct()
+                .toList();
+        assertThat(libraries)
+            .as("libnd4jcpu.so mapped by %s", name)
+            .hasSizeLessThanOrEqualTo(1)
             .allMatch(path -> path.contains("/nd4j-native-"));
-        long starts = Files.readAllLines(cluster.resolve("log").resolve(name + ".log")).stream()
-            .filter(line -> line.contains("Loaded [CpuBackend] backend"))
-            .count();
-        assertThat(starts).as("ND4J backend starts logged by %s", name)
-            .isEqualTo(libraries.size());
+        long starts =
+            Files.readAllLines(cluster.resolve("log").resolve(name + ".log")).stream()
+                .filter(line -> line.contains("Loaded [CpuBackend] backend"))
+                .count();
+        assertThat(starts).as("ND4J backend starts logged by %s", name).isEqualTo(libraries.size());
         withNd4j += libraries.size();
         log("%s: ND4J loaded %d time(s), %s", name, starts, libraries);
       }
@@ -526,9 +542,16 @@ class LocalClusterITCase {
       for (Path pidFile : pids.sorted().toList()) {
         Path status = Path.of("/proc", Files.readString(pidFile).trim(), "status");
         if (Files.exists(status)) {
-          Files.readAllLines(status).stream().filter(l -> l.startsWith("VmRSS:")).findFirst()
-              .ifPresent(l -> rss.add(pidFile.getFileName().toString().replace(".pid", "")
-                  + " " + Long.parseLong(l.replaceAll("\\D", "")) / 1024 + " MiB"));
+          Files.readAllLines(status).stream()
+              .filter(l -> l.startsWith("VmRSS:"))
+              .findFirst()
+              .ifPresent(
+                  l ->
+                      rss.add(
+                          pidFile.getFileName().toString().replace(".pid", "")
+                              + " "
+                              + Long.parseLong(l.replaceAll("\\D", "")) / 1024
+                              + " MiB"));
         }
       }
     }
@@ -538,8 +561,10 @@ class LocalClusterITCase {
   private static void printLogTails() {
     try (Stream<Path> logs = Files.list(cluster.resolve("log"))) {
       // the processes' logs, not RocksDB's (which Flink also puts there)
-      for (Path log : logs.filter(p -> p.getFileName().toString().matches("[a-z-0-9]+\\.(log|out)"))
-          .sorted().toList()) {
+      for (Path log :
+          logs.filter(p -> p.getFileName().toString().matches("[a-z-0-9]+\\.(log|out)"))
+              .sorted()
+              .toList()) {
         List<String> lines = Files.readAllLines(log);
         System.err.printf("==> %s (last 40 of %d lines) <==%n", log, lines.size());
         lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.err::println);

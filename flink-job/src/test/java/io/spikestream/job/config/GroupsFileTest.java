@@ -50,8 +50,10 @@ class GroupsFileTest {
   @Test
   void readsJsonFiles(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("groups.json");
-    Files.writeString(file, "{\"groups\":[{\"id\":\"a\",\"model\":\"exact\",\"shape\":[4],"
-        + "\"step_time\":1.0,\"rest_v\":-65,\"thresh_v\":-50}]}");
+    Files.writeString(
+        file,
+        "{\"groups\":[{\"id\":\"a\",\"model\":\"exact\",\"shape\":[4],"
+            + "\"step_time\":1.0,\"rest_v\":-65,\"thresh_v\":-50}]}");
     assertThat(GroupsFile.load(file).get("a").neurons()).isEqualTo(4);
   }
 
@@ -87,8 +89,10 @@ class GroupsFileTest {
 
   @Test
   void missingFieldsDuplicatesAndStructureAreNamed(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(() -> GroupsFile.parse(
-            "groups:\n  - id: g\n    model: exact\n    shape: [1]\n    rest_v: 1\n    thresh_v: 2"))
+    assertThatThrownBy(
+            () ->
+                GroupsFile.parse(
+                    "groups:\n  - id: g\n    model: exact\n    shape: [1]\n    rest_v: 1\n    thresh_v: 2"))
         .hasMessage("group 'g': 'step_time' is missing");
     String one = "  - {id: g, model: exact, shape: [1], step_time: 1, rest_v: 1, thresh_v: 2}\n";
     assertThatThrownBy(() -> GroupsFile.parse("groups:\n" + one + one))

@@ -27,78 +27,231 @@ class JobOptionsTest {
 
   @Test
   void everyOption() {
-    JobOptions options = JobOptions.parse("--groups=g", "--input", "in", "--output", "out",
-        "--monitor", "--monitor-interval-ms", "50", "--parallelism", "2", "--emit-voltage",
-        "--checkpoint-dir", "file:///c", "--checkpoint-interval-ms", "200",
-        "--state-backend", "rocksdb", "--from-savepoint", "/s/chk-3",
-        "--out-of-orderness-ms", "5", "--idleness-ms", "0", "--watermark-interval-ms", "20",
-        "--max-drift-ms", "0");
-    assertThat(options).isEqualTo(new JobOptions(Path.of("g"), "in", true, 50, "out", null, 2,
-        true, "file:///c", 200, "rocksdb", "/s/chk-3", 5, 0, 20, 0, false));
-    assertThat(JobOptions.parse("--groups", "g", "--input", "in", "--output", "out",
-        "--max-drift-ms", "250").maxDriftMs()).isEqualTo(250);
+    JobOptions options =
+        JobOptions.parse(
+            "--groups=g",
+            "--input",
+            "in",
+            "--output",
+            "out",
+            "--monitor",
+            "--monitor-interval-ms",
+            "50",
+            "--parallelism",
+            "2",
+            "--emit-voltage",
+            "--checkpoint-dir",
+            "file:///c",
+            "--checkpoint-interval-ms",
+            "200",
+            "--state-backend",
+            "rocksdb",
+            "--from-savepoint",
+            "/s/chk-3",
+            "--out-of-orderness-ms",
+            "5",
+            "--idleness-ms",
+            "0",
+            "--watermark-interval-ms",
+            "20",
+            "--max-drift-ms",
+            "0");
+    assertThat(options)
+        .isEqualTo(
+            new JobOptions(
+                Path.of("g"),
+                "in",
+                true,
+                50,
+                "out",
+                null,
+                2,
+                true,
+                "file:///c",
+                200,
+                "rocksdb",
+                "/s/chk-3",
+                5,
+                0,
+                20,
+                0,
+                false));
+    assertThat(
+            JobOptions.parse(
+                    "--groups", "g", "--input", "in", "--output", "out", "--max-drift-ms", "250")
+                .maxDriftMs())
+        .isEqualTo(250);
   }
 
   @Test
   void noWatermarkAlignmentWhileWatchingADirectory() {
-    assertThat(JobOptions.parse("--groups", "g", "--input", "in", "--output", "out", "--monitor")
-        .maxDriftMs()).isZero();
-    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input", "in", "--output", "out",
-        "--monitor", "--max-drift-ms", "50"))
+    assertThat(
+            JobOptions.parse("--groups", "g", "--input", "in", "--output", "out", "--monitor")
+                .maxDriftMs())
+        .isZero();
+    assertThatThrownBy(
+            () ->
+                JobOptions.parse(
+                    "--groups",
+                    "g",
+                    "--input",
+                    "in",
+                    "--output",
+                    "out",
+                    "--monitor",
+                    "--max-drift-ms",
+                    "50"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("option --max-drift-ms cannot be used with --monitor");
-    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input", "in", "--output", "out",
-        "--max-drift-ms", "-1"))
+    assertThatThrownBy(
+            () ->
+                JobOptions.parse(
+                    "--groups", "g", "--input", "in", "--output", "out", "--max-drift-ms", "-1"))
         .hasMessage("--max-drift-ms of -1 is out of range [0, 9223372036854775807]");
   }
 
   @Test
   void kafkaTopicsWithTheirNamingRule() {
-    JobOptions options = JobOptions.parse("--groups", "g", "--input-topic", "events",
-        "--output-topic", "spikes", "--kafka-bootstrap", "127.0.0.1:9092",
-        "--checkpoint-dir", "/c");
+    JobOptions options =
+        JobOptions.parse(
+            "--groups",
+            "g",
+            "--input-topic",
+            "events",
+            "--output-topic",
+            "spikes",
+            "--kafka-bootstrap",
+            "127.0.0.1:9092",
+            "--checkpoint-dir",
+            "/c");
     assertThat(options.input()).isNull();
     assertThat(options.output()).isNull();
-    assertThat(options.kafka()).isEqualTo(new KafkaOptions("127.0.0.1:9092", "events", "spikes",
-        "spikes-late", "spikes-dead-letter", "spikestream", 600_000));
+    assertThat(options.kafka())
+        .isEqualTo(
+            new KafkaOptions(
+                "127.0.0.1:9092",
+                "events",
+                "spikes",
+                "spikes-late",
+                "spikes-dead-letter",
+                "spikestream",
+                600_000));
 
-    KafkaOptions named = JobOptions.parse("--groups", "g", "--input", "in", "--output-topic",
-        "s", "--kafka-bootstrap", "k:1", "--checkpoint-dir", "/c", "--late-topic", "l",
-        "--dead-letter-topic", "d", "--kafka-transaction-timeout-ms", "60000").kafka();
-    assertThat(named).isEqualTo(new KafkaOptions("k:1", null, "s", "l", "d", "spikestream",
-        60_000));
+    KafkaOptions named =
+        JobOptions.parse(
+                "--groups",
+                "g",
+                "--input",
+                "in",
+                "--output-topic",
+                "s",
+                "--kafka-bootstrap",
+                "k:1",
+                "--checkpoint-dir",
+                "/c",
+                "--late-topic",
+                "l",
+                "--dead-letter-topic",
+                "d",
+                "--kafka-transaction-timeout-ms",
+                "60000")
+            .kafka();
+    assertThat(named)
+        .isEqualTo(new KafkaOptions("k:1", null, "s", "l", "d", "spikestream", 60_000));
 
-    JobOptions kafkaIn = JobOptions.parse("--groups", "g", "--input-topic", "events",
-        "--kafka-bootstrap", "k:1", "--kafka-group-id", "sim", "--output", "out");
-    assertThat(kafkaIn.kafka()).isEqualTo(new KafkaOptions("k:1", "events", null, null, null,
-        "sim", 600_000));
+    JobOptions kafkaIn =
+        JobOptions.parse(
+            "--groups",
+            "g",
+            "--input-topic",
+            "events",
+            "--kafka-bootstrap",
+            "k:1",
+            "--kafka-group-id",
+            "sim",
+            "--output",
+            "out");
+    assertThat(kafkaIn.kafka())
+        .isEqualTo(new KafkaOptions("k:1", "events", null, null, null, "sim", 600_000));
     assertThat(kafkaIn.checkpointDir()).isEqualTo(Path.of("out", "checkpoints").toString());
   }
 
   @Test
   void contradictingOrIncompleteKafkaOptionsAreClearErrors() {
-    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input", "i", "--input-topic",
-        "t", "--output", "o", "--kafka-bootstrap", "k:1"))
+    assertThatThrownBy(
+            () ->
+                JobOptions.parse(
+                    "--groups",
+                    "g",
+                    "--input",
+                    "i",
+                    "--input-topic",
+                    "t",
+                    "--output",
+                    "o",
+                    "--kafka-bootstrap",
+                    "k:1"))
         .hasMessage("options --input and --input-topic exclude each other; give one");
     assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--output", "o"))
         .hasMessage("option --input or --input-topic is required");
-    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input-topic", "t",
-        "--output", "o"))
+    assertThatThrownBy(
+            () -> JobOptions.parse("--groups", "g", "--input-topic", "t", "--output", "o"))
         .hasMessage("option --kafka-bootstrap is required with --input-topic or --output-topic");
-    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input", "i", "--output-topic",
-        "t", "--kafka-bootstrap", "k:1"))
+    assertThatThrownBy(
+            () ->
+                JobOptions.parse(
+                    "--groups",
+                    "g",
+                    "--input",
+                    "i",
+                    "--output-topic",
+                    "t",
+                    "--kafka-bootstrap",
+                    "k:1"))
         .hasMessage("option --checkpoint-dir is required with --output-topic");
-    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input", "i", "--output", "o",
-        "--kafka-bootstrap", "k:1"))
+    assertThatThrownBy(
+            () ->
+                JobOptions.parse(
+                    "--groups", "g", "--input", "i", "--output", "o", "--kafka-bootstrap", "k:1"))
         .hasMessage("option --kafka-bootstrap needs --input-topic or --output-topic");
-    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input-topic", "t", "--output",
-        "o", "--kafka-bootstrap", "k:1", "--late-topic", "l"))
+    assertThatThrownBy(
+            () ->
+                JobOptions.parse(
+                    "--groups",
+                    "g",
+                    "--input-topic",
+                    "t",
+                    "--output",
+                    "o",
+                    "--kafka-bootstrap",
+                    "k:1",
+                    "--late-topic",
+                    "l"))
         .hasMessage("option --late-topic needs --output-topic");
-    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input-topic", "t", "--output",
-        "o", "--kafka-bootstrap", "k:1", "--monitor"))
+    assertThatThrownBy(
+            () ->
+                JobOptions.parse(
+                    "--groups",
+                    "g",
+                    "--input-topic",
+                    "t",
+                    "--output",
+                    "o",
+                    "--kafka-bootstrap",
+                    "k:1",
+                    "--monitor"))
         .hasMessage("option --monitor needs --input (files), not a topic");
-    assertThatThrownBy(() -> JobOptions.parse("--groups", "g", "--input", "i", "--output", "o",
-        "--watermark-interval-ms", "0"))
+    assertThatThrownBy(
+            () ->
+                JobOptions.parse(
+                    "--groups",
+                    "g",
+                    "--input",
+                    "i",
+                    "--output",
+                    "o",
+                    "--watermark-interval-ms",
+                    "0"))
         .hasMessage("--watermark-interval-ms of 0 is out of range [1, 60000]");
   }
 

@@ -14,9 +14,10 @@ class EventCodecTest {
 
   @Test
   void parsesDenseSparseAndOverrideFieldsTogether() throws Exception {
-    InputEvent event = codec.parse(
-        "{\"group\":\"small\",\"t\":12.5,\"currents\":[1,-2,0.5,0,0,1e-3],"
-            + "\"index\":[3,5],\"current\":[0.5,-1.25],\"override\":[]}");
+    InputEvent event =
+        codec.parse(
+            "{\"group\":\"small\",\"t\":12.5,\"currents\":[1,-2,0.5,0,0,1e-3],"
+                + "\"index\":[3,5],\"current\":[0.5,-1.25],\"override\":[]}");
     assertThat(event.group).isEqualTo("small");
     assertThat(event.t).isEqualTo(12.5);
     assertThat(event.step).isEqualTo(12);
@@ -34,19 +35,24 @@ class EventCodecTest {
     for (int line = 0; line < 20_000; line++) {
       String[] texts = new String[6];
       for (int i = 0; i < texts.length; i++) {
-        texts[i] = switch (random.nextInt(6)) {
-          case 0 -> Double.toString(Double.longBitsToDouble(random.nextLong()) % 1e300);
-          case 1 -> Double.toString(random.nextDouble(-10, 10));
-          case 2 -> (random.nextBoolean() ? "-" : "") + random.nextInt(1000) + "."
-              + random.nextLong(Long.MAX_VALUE); // 19 digits after the point: must round
-          case 3 -> random.nextInt(100) + "e" + (random.nextInt(640) - 330); // subnormal, 0, huge
-          case 4 -> "0.1000000000000000055511151231257827021181583404541015625"
-              .substring(0, 3 + random.nextInt(50)); // around a tie of 0.1
-          default -> Float.toString((float) random.nextGaussian());
-        };
+        texts[i] =
+            switch (random.nextInt(6)) {
+              case 0 -> Double.toString(Double.longBitsToDouble(random.nextLong()) % 1e300);
+              case 1 -> Double.toString(random.nextDouble(-10, 10));
+              case 2 ->
+                  (random.nextBoolean() ? "-" : "")
+                      + random.nextInt(1000)
+                      + "."
+                      + random.nextLong(Long.MAX_VALUE); // 19 digits after the point: must round
+              case 3 ->
+                  random.nextInt(100) + "e" + (random.nextInt(640) - 330); // subnormal, 0, huge
+              case 4 ->
+                  "0.1000000000000000055511151231257827021181583404541015625"
+                      .substring(0, 3 + random.nextInt(50)); // around a tie of 0.1
+              default -> Float.toString((float) random.nextGaussian());
+            };
       }
-      String json = "{\"group\":\"small\",\"t\":1,\"currents\":[" + String.join(",", texts)
-          + "]}";
+      String json = "{\"group\":\"small\",\"t\":1,\"currents\":[" + String.join(",", texts) + "]}";
       double[] expected = java.util.Arrays.stream(texts).mapToDouble(Double::parseDouble).toArray();
       if (java.util.Arrays.stream(expected).allMatch(Double::isFinite)) {
         assertThat(codec.parse(json).currents).as(json).containsExactly(expected);
@@ -60,15 +66,15 @@ class EventCodecTest {
     assertThat(codec.parse("{\"group\":\"fast\",\"t\":10,\"override\":[1]}").step).isZero();
     assertThat(codec.parse("{\"group\":\"fast\",\"t\":10.2499,\"override\":[1]}").step).isZero();
     assertThat(codec.parse("{\"group\":\"fast\",\"t\":10.25,\"override\":[1]}").step).isEqualTo(1);
-    assertThat(codec.parse("{\"group\":\"fast\",\"t\":12.9,\"override\":[1]}").step)
-        .isEqualTo(11);
+    assertThat(codec.parse("{\"group\":\"fast\",\"t\":12.9,\"override\":[1]}").step).isEqualTo(11);
   }
 
   @Test
   void formattedEventsParseBackEqual() throws Exception {
-    InputEvent event = codec.parse(
-        "{\"group\":\"fast\",\"t\":10.3,\"currents\":[0.1,0.2,-0.3,1e-300,5e-324,1,2,3],"
-            + "\"index\":[7],\"current\":[-0.0],\"override\":[0,7]}");
+    InputEvent event =
+        codec.parse(
+            "{\"group\":\"fast\",\"t\":10.3,\"currents\":[0.1,0.2,-0.3,1e-300,5e-324,1,2,3],"
+                + "\"index\":[7],\"current\":[-0.0],\"override\":[0,7]}");
     assertThat(codec.parse(EventCodec.formatEvent(event))).isEqualTo(event);
   }
 
@@ -135,7 +141,8 @@ class EventCodecTest {
         .isInstanceOf(BadEventException.class)
         .hasMessageStartingWith("malformed JSON: Document nesting depth (65) exceeds");
     String deepArray = "[".repeat(5000) + "]".repeat(5000);
-    assertThatThrownBy(() -> codec.parse(deepArray)).hasMessage("malformed JSON: not a JSON object");
+    assertThatThrownBy(() -> codec.parse(deepArray))
+        .hasMessage("malformed JSON: not a JSON object");
   }
 
   @Test
@@ -179,15 +186,37 @@ class EventCodecTest {
         }
       }
       // whole numbers (most step starts) around the plain/scientific boundary of 10^7 and zero
-      double[] special = {0.0, -0.0, 1.0, -1.0, 12.0, 9_999_999.0, -9_999_999.0, 1e7, -1e7,
-          1e7 + 1, 0.001, 0.0009, 0.5, 4.5e15, 9.007199254740993e15, Double.MIN_VALUE};
-      double t = switch (random.nextInt(3)) {
-        case 0 -> random.nextDouble(-1e12, 1e12) / 7;
-        case 1 -> (double) random.nextLong(-20_000_000, 20_000_000);
-        default -> special[random.nextInt(special.length)];
+      double[] special = {
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        12.0,
+        9_999_999.0,
+        -9_999_999.0,
+        1e7,
+        -1e7,
+        1e7 + 1,
+        0.001,
+        0.0009,
+        0.5,
+        4.5e15,
+        9.007199254740993e15,
+        Double.MIN_VALUE
       };
-      SpikeRecord record = new SpikeRecord(ids[random.nextInt(ids.length)],
-          random.nextLong(-1L << 40, 1L << 40), t, spikes, voltage);
+      double t =
+          switch (random.nextInt(3)) {
+            case 0 -> random.nextDouble(-1e12, 1e12) / 7;
+            case 1 -> (double) random.nextLong(-20_000_000, 20_000_000);
+            default -> special[random.nextInt(special.length)];
+          };
+      SpikeRecord record =
+          new SpikeRecord(
+              ids[random.nextInt(ids.length)],
+              random.nextLong(-1L << 40, 1L << 40),
+              t,
+              spikes,
+              voltage);
       java.io.StringWriter text = new java.io.StringWriter();
       try (com.fasterxml.jackson.core.JsonGenerator out = json.createGenerator(text)) {
         out.writeStartObject();
@@ -214,9 +243,11 @@ class EventCodecTest {
   void formatsSpikeLateAndDeadLetterRecords() {
     assertThat(EventCodec.format(new SpikeRecord("retina", 12, 12.0, new int[] {3, 17}, null)))
         .isEqualTo("{\"group\":\"retina\",\"step\":12,\"t\":12.0,\"spikes\":[3,17]}");
-    assertThat(EventCodec.format(
-            new SpikeRecord("r", 0, 0.5, new int[] {}, new float[] {-65.0f, -50.0f})))
-        .isEqualTo("{\"group\":\"r\",\"step\":0,\"t\":0.5,\"spikes\":[],\"voltage\":[-65.0,-50.0]}");
+    assertThat(
+            EventCodec.format(
+                new SpikeRecord("r", 0, 0.5, new int[] {}, new float[] {-65.0f, -50.0f})))
+        .isEqualTo(
+            "{\"group\":\"r\",\"step\":0,\"t\":0.5,\"spikes\":[],\"voltage\":[-65.0,-50.0]}");
     assertThat(EventCodec.format(new DeadLetter("a \"quoted\"\tline", "malformed JSON: x")))
         .isEqualTo("{\"reason\":\"malformed JSON: x\",\"line\":\"a \\\"quoted\\\"\\tline\"}");
     InputEvent event = new InputEvent();
@@ -225,7 +256,8 @@ class EventCodecTest {
     event.step = 1;
     event.override = new int[] {2};
     assertThat(EventCodec.format(new LateEvent(event, "step 1 already ran (last step run: 3)")))
-        .isEqualTo("{\"group\":\"g\",\"step\":1,\"reason\":\"step 1 already ran (last step run: 3)\","
-            + "\"event\":{\"group\":\"g\",\"t\":1.5,\"override\":[2]}}");
+        .isEqualTo(
+            "{\"group\":\"g\",\"step\":1,\"reason\":\"step 1 already ran (last step run: 3)\","
+                + "\"event\":{\"group\":\"g\",\"t\":1.5,\"override\":[2]}}");
   }
 }

@@ -78,7 +78,8 @@ class InputEventSerializerTest {
         .hasMessage("group 'nobody' is not one of the job's groups");
     DataOutputSerializer out = new DataOutputSerializer(16);
     out.writeInt(4);
-    assertThatThrownBy(() -> serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+    assertThatThrownBy(
+            () -> serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
         .isInstanceOf(IOException.class)
         .hasMessage("group index 4 is out of range [0, 4)");
   }
@@ -87,15 +88,18 @@ class InputEventSerializerTest {
   void theSnapshotRestoresTheSerializerAndOnlyTheSameGroupsAreCompatible() throws IOException {
     DataOutputSerializer out = new DataOutputSerializer(64);
     TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
-    TypeSerializerSnapshot<InputEvent> read = TypeSerializerSnapshot.readVersionedSnapshot(
-        new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+    TypeSerializerSnapshot<InputEvent> read =
+        TypeSerializerSnapshot.readVersionedSnapshot(
+            new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
     assertThat(read.restoreSerializer()).isEqualTo(serializer);
-    assertThat(serializer.snapshotConfiguration().resolveSchemaCompatibility(read)
-        .isCompatibleAsIs()).isTrue();
+    assertThat(
+            serializer.snapshotConfiguration().resolveSchemaCompatibility(read).isCompatibleAsIs())
+        .isTrue();
     TypeSerializerSnapshot<InputEvent> other =
         new InputEventSerializer(new String[] {"cortex", "retina"}).snapshotConfiguration();
-    assertThat(serializer.snapshotConfiguration().resolveSchemaCompatibility(other)
-        .isIncompatible()).isTrue();
+    assertThat(
+            serializer.snapshotConfiguration().resolveSchemaCompatibility(other).isIncompatible())
+        .isTrue();
     assertThat(serializer.duplicate()).isEqualTo(serializer).isNotSameAs(serializer);
   }
 }

@@ -62,8 +62,8 @@ public final class KafkaBroker implements AutoCloseable {
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
-    props.put("listeners",
-        "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     props.put("controller.listener.names", "CONTROLLER");
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -143,8 +143,13 @@ public final class KafkaBroker implements AutoCloseable {
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
       for (ProducerRecord<String, String> record : records) {
-        sent.add(producer.send(new ProducerRecord<>(record.topic(), record.partition(),
-            bytes(record.key()), bytes(record.value()))));
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    record.topic(),
+                    record.partition(),
+                    bytes(record.key()),
+                    bytes(record.value()))));
       }
       for (java.util.concurrent.Future<?> ack : sent) {
         ack.get(60, TimeUnit.SECONDS);
@@ -172,16 +177,19 @@ public final class KafkaBroker implements AutoCloseable {
     List<ConsumerRecord<String, String>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + timeout.toNanos();
       long settled = Long.MAX_VALUE;
       while (System.nanoTime() < Math.min(deadline, settled)) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-          records.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), text(r.key()),
-              text(r.value())));
+          records.add(
+              new ConsumerRecord<>(
+                  r.topic(), r.partition(), r.offset(), text(r.key()), text(r.value())));
         }
         if (records.size() >= expected && settled == Long.MAX_VALUE) {
           settled = System.nanoTime() + settle.toNanos();

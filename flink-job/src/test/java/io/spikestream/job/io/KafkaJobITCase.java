@@ -6,6 +6,7 @@ import io.spikestream.job.JobRuns;
 import io.spikestream.job.RandomEvents;
 import io.spikestream.job.config.JobOptions;
 import io.spikestream.job.event.EventCodec;
+import io.spikestream.job.event.InputEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,18 +25,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import io.spikestream.job.event.InputEvent;
 
 /**
- * The job between real Kafka topics (a KRaft broker in this JVM, on loopback): input lines from
- * a topic of three partitions, spike, late and dead-letter records to their topics in
- * transactions, read back with {@code read_committed} and compared with a per-step loop.
+ * The job between real Kafka topics (a KRaft broker in this JVM, on loopback): input lines from a
+ * topic of three partitions, spike, late and dead-letter records to their topics in transactions,
+ * read back with {@code read_committed} and compared with a per-step loop.
  *
- * <p>Events are partitioned by group, so each partition is in event-time order; one partition
- * stays empty and must not hold the job back longer than {@code --idleness-ms}. Partition 0 is
- * produced whole before partition 1, so a watermark taken per reader instead of per partition
- * would make partition 1's events late. An unbounded source never ends, so each partition ends
- * with a flush event far in the future whose own step stays pending.
+ * <p>Events are partitioned by group, so each partition is in event-time order; one partition stays
+ * empty and must not hold the job back longer than {@code --idleness-ms}. Partition 0 is produced
+ * whole before partition 1, so a watermark taken per reader instead of per partition would make
+ * partition 1's events late. An unbounded source never ends, so each partition ends with a flush
+ * event far in the future whose own step stays pending.
  */
 class KafkaJobITCase {
 
@@ -76,8 +76,12 @@ class KafkaJobITCase {
     outcome.assertExact();
   }
 
-  private Outcome run(String name, RandomEvents events, String parallelism,
-      UnaryOperator<DataStream<InputEvent>> tap) throws Exception {
+  private Outcome run(
+      String name,
+      RandomEvents events,
+      String parallelism,
+      UnaryOperator<DataStream<InputEvent>> tap)
+      throws Exception {
     String in = name + "-events";
     String out = name + "-spikes";
     broker.createTopic(in, 3);
@@ -87,11 +91,26 @@ class KafkaJobITCase {
     broker.produce(records(in, events));
 
     Files.writeString(dir.resolve("groups.yaml"), events.groupsYaml());
-    JobOptions options = JobOptions.parse("--groups", dir.resolve("groups.yaml").toString(),
-        "--input-topic", in, "--output-topic", out, "--kafka-bootstrap", broker.bootstrap(),
-        "--checkpoint-dir", dir.resolve("checkpoints").toString(),
-        "--checkpoint-interval-ms", "200", "--parallelism", parallelism,
-        "--idleness-ms", "500", "--out-of-orderness-ms", "3");
+    JobOptions options =
+        JobOptions.parse(
+            "--groups",
+            dir.resolve("groups.yaml").toString(),
+            "--input-topic",
+            in,
+            "--output-topic",
+            out,
+            "--kafka-bootstrap",
+            broker.bootstrap(),
+            "--checkpoint-dir",
+            dir.resolve("checkpoints").toString(),
+            "--checkpoint-interval-ms",
+            "200",
+            "--parallelism",
+            parallelism,
+            "--idleness-ms",
+            "500",
+            "--out-of-orderness-ms",
+            "3");
     JobClient job = JobRuns.build(options, events.groups, tap).executeAsync(name);
     try {
       List<String> expected = events.expectedSpikes();
@@ -99,7 +118,9 @@ class KafkaJobITCase {
       Duration settle = Duration.ofSeconds(2);
       List<ConsumerRecord<String, String>> spikes =
           broker.readCommitted(out, expected.size(), timeout, settle);
-      return new Outcome(expected, spikes,
+      return new Outcome(
+          expected,
+          spikes,
           broker.readCommitted(out + "-late", 0, timeout, settle),
           broker.readCommitted(out + "-dead-letter", events.badLines + 1, timeout, settle),
           events.badLines + 1);
@@ -126,12 +147,15 @@ class KafkaJobITCase {
   }
 
   private static ProducerRecord<String, String> flush(String topic, int partition, String group) {
-    return new ProducerRecord<>(topic, partition, group,
-        "{\"group\":\"" + group + "\",\"t\":1.0E9,\"override\":[]}");
+    return new ProducerRecord<>(
+        topic, partition, group, "{\"group\":\"" + group + "\",\"t\":1.0E9,\"override\":[]}");
   }
 
-  private record Outcome(List<String> expected, List<ConsumerRecord<String, String>> spikes,
-      List<ConsumerRecord<String, String>> late, List<ConsumerRecord<String, String>> deadLetters,
+  private record Outcome(
+      List<String> expected,
+      List<ConsumerRecord<String, String>> spikes,
+      List<ConsumerRecord<String, String>> late,
+      List<ConsumerRecord<String, String>> deadLetters,
       int expectedDeadLetters) {
 
     void assertExact() {

@@ -24,7 +24,8 @@ class DueQueueTest {
     for (int item = 0; item < 3000; item++) {
       if (random.nextInt(4) == 0 && !expected.isEmpty()) {
         assertThat(queue.firstDue()).isEqualTo(expected.firstKey());
-        assertThat(queue.pollFirst()).containsExactlyElementsOf(expected.pollFirstEntry().getValue());
+        assertThat(queue.pollFirst())
+            .containsExactlyElementsOf(expected.pollFirstEntry().getValue());
       } else {
         // mostly the newest due time again, sometimes a later or an earlier one
         int change = random.nextInt(6);
@@ -34,7 +35,8 @@ class DueQueueTest {
         expected.computeIfAbsent(due, key -> new ArrayList<>()).add(item);
       }
       assertThat(queue.isEmpty()).isEqualTo(expected.isEmpty());
-      assertThat(queue.firstDue()).isEqualTo(expected.isEmpty() ? Long.MAX_VALUE : expected.firstKey());
+      assertThat(queue.firstDue())
+          .isEqualTo(expected.isEmpty() ? Long.MAX_VALUE : expected.firstKey());
     }
   }
 

@@ -74,9 +74,8 @@ class NeuronStepOperatorTest {
   }
 
   private List<String> spikes() {
-    List<String> records = harness.extractOutputValues().stream()
-        .map(EventCodec::format)
-        .collect(Collectors.toList());
+    List<String> records =
+        harness.extractOutputValues().stream().map(EventCodec::format).collect(Collectors.toList());
     harness.getOutput().clear();
     return records;
   }
@@ -106,11 +105,11 @@ class NeuronStepOperatorTest {
     send("{\"group\":\"small\",\"t\":2.5,\"override\":[1]}");
     send("{\"group\":\"small\",\"t\":7.0,\"override\":[4]}");
     harness.processWatermark(2);
-    assertThat(spikes()).containsExactly(
-        "{\"group\":\"small\",\"step\":2,\"t\":2.0,\"spikes\":[1]}");
+    assertThat(spikes())
+        .containsExactly("{\"group\":\"small\",\"step\":2,\"t\":2.0,\"spikes\":[1]}");
     harness.endInput();
-    assertThat(spikes()).containsExactly(
-        "{\"group\":\"small\",\"step\":7,\"t\":7.0,\"spikes\":[4]}");
+    assertThat(spikes())
+        .containsExactly("{\"group\":\"small\",\"step\":7,\"t\":7.0,\"spikes\":[4]}");
     assertThat(pendingSteps()).isZero();
   }
 
@@ -221,8 +220,8 @@ class NeuronStepOperatorTest {
   }
 
   /**
-   * What goes into a snapshot is a copy: events after the barrier change neither it nor, on a
-   * heap backend, the state objects an asynchronous snapshot is still writing.
+   * What goes into a snapshot is a copy: events after the barrier change neither it nor, on a heap
+   * backend, the state objects an asynchronous snapshot is still writing.
    */
   @ParameterizedTest
   @ValueSource(strings = {"hashmap", "rocksdb"})
@@ -235,14 +234,14 @@ class NeuronStepOperatorTest {
     send("{\"group\":\"small\",\"t\":1.2,\"index\":[2,4],\"current\":[-2,1]}");
     harness.prepareSnapshotPreBarrier(2L);
     harness.processWatermark(Long.MAX_VALUE);
-    assertThat(spikes()).containsExactly(
-        "{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[4]}");
+    assertThat(spikes())
+        .containsExactly("{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[4]}");
     harness.close();
 
     harness = open(false, snapshot, backend);
     harness.processWatermark(Long.MAX_VALUE);
-    assertThat(spikes()).containsExactly(
-        "{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[2]}");
+    assertThat(spikes())
+        .containsExactly("{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[2]}");
   }
 
   /**
@@ -254,8 +253,9 @@ class NeuronStepOperatorTest {
     harness.prepareSnapshotPreBarrier(1L);
     OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
     harness.close();
-    harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new NeuronStepOperator(groups, false), (InputEvent e) -> e.group, Types.STRING);
+    harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new NeuronStepOperator(groups, false), (InputEvent e) -> e.group, Types.STRING);
     harness.initializeState(snapshot);
   }
 
@@ -269,13 +269,14 @@ class NeuronStepOperatorTest {
     more.putAll(Fixtures.groups());
     restartWithGroups(more);
     harness.open();
-    InputEvent event = new EventCodec(more).parse(
-        "{\"group\":\"added\",\"t\":1.5,\"index\":[0],\"current\":[1]}");
+    InputEvent event =
+        new EventCodec(more).parse("{\"group\":\"added\",\"t\":1.5,\"index\":[0],\"current\":[1]}");
     harness.processElement(new StreamRecord<>(event, event.timestampMs()));
     harness.processWatermark(Long.MAX_VALUE);
-    assertThat(spikes()).containsExactlyInAnyOrder(
-        "{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[2]}",
-        "{\"group\":\"added\",\"step\":1,\"t\":1.0,\"spikes\":[0]}");
+    assertThat(spikes())
+        .containsExactlyInAnyOrder(
+            "{\"group\":\"small\",\"step\":1,\"t\":1.0,\"spikes\":[2]}",
+            "{\"group\":\"added\",\"step\":1,\"t\":1.0,\"spikes\":[0]}");
   }
 
   /** Pending steps of a group the groups file lost would be lost too: the restore refuses. */
@@ -294,8 +295,8 @@ class NeuronStepOperatorTest {
   @Test
   void aRestoreRefusesPendingStepsOfAGroupWhoseShapeChanged() throws Exception {
     Map<String, GroupConfig> reshaped = new LinkedHashMap<>(Fixtures.groups());
-    reshaped.put("small",
-        new GroupConfig("small", "exact", new long[] {2, 2}, 1, 1.0, -65.0, -50.0, 0.0));
+    reshaped.put(
+        "small", new GroupConfig("small", "exact", new long[] {2, 2}, 1, 1.0, -65.0, -50.0, 0.0));
     restartWithGroups(reshaped);
     assertThatThrownBy(harness::open)
         .isInstanceOf(IllegalStateException.class)
@@ -310,8 +311,9 @@ class NeuronStepOperatorTest {
     send("{\"group\":\"small\",\"t\":0.0,\"currents\":[1,0,0,0,0,2]}");
     harness.processWatermark(Long.MAX_VALUE);
     assertThat(spikes())
-        .containsExactly("{\"group\":\"small\",\"step\":0,\"t\":0.0,\"spikes\":[0,5],"
-            + "\"voltage\":[-50.0,-65.0,-65.0,-65.0,-65.0,-50.0]}");
+        .containsExactly(
+            "{\"group\":\"small\",\"step\":0,\"t\":0.0,\"spikes\":[0,5],"
+                + "\"voltage\":[-50.0,-65.0,-65.0,-65.0,-65.0,-50.0]}");
   }
 
   @ParameterizedTest
@@ -347,8 +349,7 @@ class NeuronStepOperatorTest {
    */
   @ParameterizedTest
   @ValueSource(strings = {"hashmap", "rocksdb"})
-  void restoredFromAnyBarrierTheOutputIsThatOfAnUninterruptedRun(String backend)
-      throws Exception {
+  void restoredFromAnyBarrierTheOutputIsThatOfAnUninterruptedRun(String backend) throws Exception {
     harness.close();
     Random random = new Random(Long.getLong("spikestream.seed", 20261124L));
     for (int trial = 0; trial < 8; trial++) {
@@ -382,9 +383,9 @@ class NeuronStepOperatorTest {
   private record Played(List<String> output, OperatorSubtaskState snapshot) {}
 
   /**
-   * Plays actions {@code [from, to)} of a script (JSON events, "watermark N", "barrier"), a
-   * barrier as a task does it (prepareSnapshotPreBarrier, then a snapshot); ends with the end
-   * of input when {@code to} is the script's end.
+   * Plays actions {@code [from, to)} of a script (JSON events, "watermark N", "barrier"), a barrier
+   * as a task does it (prepareSnapshotPreBarrier, then a snapshot); ends with the end of input when
+   * {@code to} is the script's end.
    */
   private Played play(List<String> script, int from, int to, int snapshotAt) throws Exception {
     OperatorSubtaskState snapshot = null;
@@ -421,13 +422,21 @@ class NeuronStepOperatorTest {
         boolean small = random.nextBoolean();
         int neurons = small ? 6 : 8;
         double t = Math.max(10.0, clock + random.nextInt(32) / 4.0 - 3.0);
-        StringBuilder event = new StringBuilder("{\"group\":\"")
-            .append(small ? "small" : "fast").append("\",\"t\":").append(t);
+        StringBuilder event =
+            new StringBuilder("{\"group\":\"")
+                .append(small ? "small" : "fast")
+                .append("\",\"t\":")
+                .append(t);
         switch (random.nextInt(5)) {
           case 0 -> event.append(",\"currents\":").append(numbers(random, neurons));
           case 1 -> event.append(",\"override\":[").append(random.nextInt(neurons)).append(']');
-          default -> event.append(",\"index\":[").append(random.nextInt(neurons))
-              .append("],\"current\":[").append(random.nextInt(5) - 2).append(']');
+          default ->
+              event
+                  .append(",\"index\":[")
+                  .append(random.nextInt(neurons))
+                  .append("],\"current\":[")
+                  .append(random.nextInt(5) - 2)
+                  .append(']');
         }
         script.add(event.append('}').toString());
         clock += random.nextInt(3) / 2.0;

@@ -26,8 +26,8 @@ class PendingStepsTest {
       int what = random.nextInt(10);
       if (what < 6) {
         // mostly the next steps, sometimes one up to `disorder` steps back
-        long step = random.nextInt(4) == 0
-            ? newest - random.nextInt(disorder) : newest + random.nextInt(3);
+        long step =
+            random.nextInt(4) == 0 ? newest - random.nextInt(disorder) : newest + random.nextInt(3);
         newest = Math.max(newest, step);
         assertThat(pending.get(step)).isSameAs(expected.get(step));
         if (!expected.containsKey(step)) {

@@ -14,18 +14,19 @@ import org.junit.jupiter.api.Test;
 class StepWatermarksTest {
 
   private final List<Long> emitted = new ArrayList<>();
-  private final WatermarkOutput output = new WatermarkOutput() {
-    @Override
-    public void emitWatermark(Watermark watermark) {
-      emitted.add(watermark.getTimestamp());
-    }
+  private final WatermarkOutput output =
+      new WatermarkOutput() {
+        @Override
+        public void emitWatermark(Watermark watermark) {
+          emitted.add(watermark.getTimestamp());
+        }
 
-    @Override
-    public void markIdle() {}
+        @Override
+        public void markIdle() {}
 
-    @Override
-    public void markActive() {}
-  };
+        @Override
+        public void markActive() {}
+      };
 
   private static ParsedLine event(long timestampMs) {
     ParsedLine line = new ParsedLine();

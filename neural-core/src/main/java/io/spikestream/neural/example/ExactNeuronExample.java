@@ -40,7 +40,8 @@ public final class ExactNeuronExample {
           Arrays.toString(neuron.voltage().data().asFloat()));
     }
 
-    INDArray override = Nd4j.createFromArray(new boolean[][][] {{{true, false, false}, {false, false, true}}});
+    INDArray override =
+        Nd4j.createFromArray(new boolean[][][] {{{true, false, false}, {false, false, true}}});
     neuron.forward(Nd4j.zeros(1, 2, 3), override);
     System.out.println("override forces spikes at " + Arrays.toString(neuron.spikedIndices()));
   }
