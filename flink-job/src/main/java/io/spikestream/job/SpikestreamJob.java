@@ -1,7 +1,6 @@
 package io.spikestream.job;
 
 import io.spikestream.job.config.GroupConfig;
-import io.spikestream.job.config.GroupsFile;
 import io.spikestream.job.config.JobOptions;
 import io.spikestream.job.config.KafkaOptions;
 import io.spikestream.job.event.DeadLetter;
@@ -16,6 +15,7 @@ import io.spikestream.job.operator.EventRouter;
 import io.spikestream.job.operator.NeuronStepOperator;
 import io.spikestream.job.operator.SpikeStateSerializers;
 import io.spikestream.job.operator.StepWatermarks;
+import io.spikestream.job.run.JobRun;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +28,9 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -37,7 +39,6 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +51,6 @@ import org.slf4j.LoggerFactory;
  * options and wires files.
  */
 public final class SpikestreamJob {
-
-  private static final Logger LOG = LoggerFactory.getLogger(SpikestreamJob.class);
 
   /** How often the JobManager announces the alignment bound to the readers, in ms. */
   static final long ALIGNMENT_UPDATE_MS = 10;
@@ -158,7 +157,10 @@ public final class SpikestreamJob {
             && (options.input() == null
                 || env.getConfiguration().get(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS));
     if (options.maxDriftMs() > 0 && !aligned) {
-      LOG.warn(
+      // a logger made here, not in a static field: loading this class (the jar's main class) must
+      // not start Log4j before the run has pointed it at its log file
+      Logger log = LoggerFactory.getLogger(SpikestreamJob.class);
+      log.warn(
           "Input readers are not aligned (--max-drift-ms): a file reader can only be paused"
               + " as a whole, which this cluster does not allow; set {}: true in its configuration",
           PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS.key());
@@ -181,7 +183,7 @@ public final class SpikestreamJob {
             .transform(
                 "neuron-steps",
                 TypeInformation.of(SpikeRecord.class),
-                new NeuronStepOperator(groups, options.emitVoltage()))
+                new NeuronStepOperator(groups, options.emitVoltage(), options.flushIdleMs()))
             .uid("neuron-steps")
             .name("neuron-steps");
 
@@ -264,49 +266,54 @@ public final class SpikestreamJob {
   }
 
   /**
-   * Runs the job: on an embedded MiniCluster (with its Web UI on 127.0.0.1:8081, or the next free
-   * port) under {@code java -jar}, or on the cluster under {@code flink run}.
+   * The configuration of a {@code java -jar} run's embedded cluster: {@link #configuration} plus
+   * accumulators reported every second (the run's progress lines read them; Flink's default is
+   * every 10 s) and, with {@code --metrics-port}, Flink's Prometheus reporter.
+   *
+   * @param options the job options
+   * @return the configuration
+   */
+  public static Configuration embeddedConfiguration(JobOptions options) {
+    Configuration config = configuration(options);
+    config.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
+    if (options.metricsPort() > 0) {
+      Configuration reporter = MetricOptions.forReporter(config, "prometheus");
+      reporter.set(MetricOptions.REPORTER_FACTORY_CLASS, PROMETHEUS_REPORTER);
+      reporter.setString("port", Integer.toString(options.metricsPort()));
+    }
+    return config;
+  }
+
+  /** Flink's Prometheus reporter (flink-metrics-prometheus), by name: a cluster provides it. */
+  static final String PROMETHEUS_REPORTER =
+      "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
+  /**
+   * The job with the sources and sinks the options name: files or Kafka topics.
+   *
+   * @param options the job options
+   * @param groups the groups by id
+   * @return the job, to build into an environment
+   */
+  public static SpikestreamJob fromOptions(JobOptions options, Map<String, GroupConfig> groups) {
+    return new SpikestreamJob(
+        groups,
+        options,
+        input(options, groups),
+        spikeOutput(options),
+        output(options, JobIo.LATE),
+        output(options, JobIo.DEAD_LETTER));
+  }
+
+  /**
+   * Runs the job from the command line (see {@link JobRun}): on an embedded MiniCluster with its
+   * Web UI under {@code java -jar}, or on the cluster under {@code flink run}; exits with 0 when
+   * the run finished or was stopped, 1 when it failed, 2 for bad options or environment.
    *
    * @param args the options; {@code --help} lists them
-   * @throws Exception if the job fails
    */
-  public static void main(String[] args) throws Exception {
-    JobOptions options;
-    Map<String, GroupConfig> groups;
-    try {
-      options = JobOptions.parse(args);
-      if (options.help()) {
-        System.out.print(JobOptions.USAGE);
-        return;
-      }
-      groups = GroupsFile.load(options.groups());
-    } catch (IllegalArgumentException e) {
-      System.err.println("spikestream: " + e.getMessage());
-      System.err.println("Run with --help for the options.");
-      System.exit(2);
-      return;
-    }
-
-    Configuration config = configuration(options);
-    // on a cluster, the cluster's own setting must show through (see configuration)
-    Configuration jobConfig = new Configuration(config);
-    jobConfig.removeConfig(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfig);
-    if (env instanceof LocalStreamEnvironment) {
-      env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(config);
-    }
-    if (options.parallelism() > 0) {
-      env.setParallelism(options.parallelism());
-    }
-    new SpikestreamJob(
-            groups,
-            options,
-            input(options, groups),
-            spikeOutput(options),
-            output(options, JobIo.LATE),
-            output(options, JobIo.DEAD_LETTER))
-        .build(env);
-    env.execute("Spikestream");
+  public static void main(String[] args) {
+    System.exit(JobRun.run(args, System.out, System.err, true));
   }
 
   /** The input the options name: files, or a Kafka topic. */

@@ -380,7 +380,8 @@ public final class EventCodec {
   }
 
   /**
-   * Formats a dead letter: {@code {"reason":"...","line":"<the raw line>"}}.
+   * Formats a dead letter: {@code {"reason":"...","source":"...","position":N,"line":"<the raw
+   * line>"}}; {@code source} and {@code position} where known, {@code line} for text input.
    *
    * @param letter the dead letter
    * @return one JSON line
@@ -390,7 +391,15 @@ public final class EventCodec {
         json -> {
           json.writeStartObject();
           json.writeStringField("reason", letter.reason);
-          json.writeStringField("line", letter.line);
+          if (letter.source != null) {
+            json.writeStringField("source", letter.source);
+          }
+          if (letter.position >= 0) {
+            json.writeNumberField("position", letter.position);
+          }
+          if (letter.line != null) {
+            json.writeStringField("line", letter.line);
+          }
           json.writeEndObject();
         });
   }

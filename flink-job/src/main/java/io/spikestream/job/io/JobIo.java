@@ -12,13 +12,18 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.impl.StreamFormatAdapter;
+import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -60,21 +65,25 @@ public final class JobIo {
   private JobIo() {}
 
   /**
-   * A source of the parsed UTF-8 lines of a file or of every file in a directory.
+   * A source of the parsed UTF-8 lines of a file or of every file in a directory; while watching a
+   * directory, a reader that waits for its next file does not hold the watermark back (see {@link
+   * IdleWhenWaiting}).
    *
    * @param input a file or directory, path or URI
    * @param groups the known groups by id
    * @param monitorInterval how often to look for new files; null for a bounded read
    * @return the source
    */
-  public static FileSource<ParsedLine> files(
+  public static Source<ParsedLine, ?, ?> files(
       String input, Map<String, GroupConfig> groups, Duration monitorInterval) {
     FileSource.FileSourceBuilder<ParsedLine> source =
-        FileSource.forRecordStreamFormat(new ParsedLines(groups), new Path(input));
-    if (monitorInterval != null) {
-      source.monitorContinuously(monitorInterval);
+        FileSource.forBulkFileFormat(
+            new Sourced(new StreamFormatAdapter<>(new ParsedLines(groups))), new Path(input));
+    if (monitorInterval == null) {
+      return source.build();
     }
-    return source.build();
+    source.monitorContinuously(monitorInterval);
+    return new IdleWhenWaiting<>(source.build(), TypeInformation.of(ParsedLine.class));
   }
 
   /**
@@ -170,7 +179,97 @@ public final class JobIo {
         .build();
   }
 
-  /** Text lines of a file, parsed as they are read; restores by offset like its text format. */
+  /**
+   * The path of a file as its dead letters name it: a local file's path, else its URI.
+   *
+   * @param path a file's path in Flink
+   * @return for example {@code /data/events.jsonl}
+   */
+  static String sourceName(Path path) {
+    java.net.URI uri = path.toUri();
+    return uri.getScheme() == null || uri.getScheme().equals("file")
+        ? uri.getPath()
+        : uri.toString();
+  }
+
+  /**
+   * Lines of files with their dead letters naming the file: a text format knows its line numbers
+   * but not its file, which only the split knows.
+   */
+  private static final class Sourced implements BulkFormat<ParsedLine, FileSourceSplit> {
+    private static final long serialVersionUID = 1L;
+    private final BulkFormat<ParsedLine, FileSourceSplit> lines;
+
+    Sourced(BulkFormat<ParsedLine, FileSourceSplit> lines) {
+      this.lines = lines;
+    }
+
+    @Override
+    public BulkFormat.Reader<ParsedLine> createReader(Configuration config, FileSourceSplit split)
+        throws IOException {
+      return new SourcedReader(lines.createReader(config, split), sourceName(split.path()));
+    }
+
+    @Override
+    public BulkFormat.Reader<ParsedLine> restoreReader(Configuration config, FileSourceSplit split)
+        throws IOException {
+      return new SourcedReader(lines.restoreReader(config, split), sourceName(split.path()));
+    }
+
+    @Override
+    public boolean isSplittable() {
+      return lines.isSplittable();
+    }
+
+    @Override
+    public TypeInformation<ParsedLine> getProducedType() {
+      return lines.getProducedType();
+    }
+  }
+
+  /** A reader that names the file in each dead letter it passes on. */
+  private static final class SourcedReader implements BulkFormat.Reader<ParsedLine> {
+    private final BulkFormat.Reader<ParsedLine> reader;
+    private final String source;
+
+    SourcedReader(BulkFormat.Reader<ParsedLine> reader, String source) {
+      this.reader = reader;
+      this.source = source;
+    }
+
+    @Override
+    public BulkFormat.RecordIterator<ParsedLine> readBatch() throws IOException {
+      BulkFormat.RecordIterator<ParsedLine> batch = reader.readBatch();
+      if (batch == null) {
+        return null;
+      }
+      return new BulkFormat.RecordIterator<>() {
+        @Override
+        public RecordAndPosition<ParsedLine> next() {
+          RecordAndPosition<ParsedLine> next = batch.next();
+          if (next != null && next.getRecord().deadLetter != null) {
+            next.getRecord().deadLetter.source = source;
+          }
+          return next;
+        }
+
+        @Override
+        public void releaseBatch() {
+          batch.releaseBatch();
+        }
+      };
+    }
+
+    @Override
+    public void close() throws IOException {
+      reader.close();
+    }
+  }
+
+  /**
+   * Text lines of a file, parsed as they are read, each dead letter with its line number; restores
+   * by offset like its text format (re-reading the lines it skips, so the numbering stays exact).
+   */
   private static final class ParsedLines extends SimpleStreamFormat<ParsedLine> {
     private static final long serialVersionUID = 1L;
     private final TextLineInputFormat text = new TextLineInputFormat();
@@ -186,10 +285,20 @@ public final class JobIo {
       StreamFormat.Reader<String> lines = text.createReader(config, stream);
       EventCodec codec = new EventCodec(groups);
       return new StreamFormat.Reader<>() {
+        private long lineNumber;
+
         @Override
         public ParsedLine read() throws IOException {
           String line = lines.read();
-          return line == null ? null : ParsedLine.parse(codec, line);
+          if (line == null) {
+            return null;
+          }
+          lineNumber++;
+          ParsedLine parsed = ParsedLine.parse(codec, line);
+          if (parsed.deadLetter != null) {
+            parsed.deadLetter.position = lineNumber;
+          }
+          return parsed;
         }
 
         @Override
@@ -222,22 +331,21 @@ public final class JobIo {
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedLine> out) {
+      String source = record.topic() + "/" + record.partition();
       if (record.value() == null) {
         ParsedLine empty = new ParsedLine();
-        empty.deadLetter =
-            new DeadLetter(
-                "",
-                "record without a value at "
-                    + record.topic()
-                    + "-"
-                    + record.partition()
-                    + "@"
-                    + record.offset());
+        empty.deadLetter = new DeadLetter(null, "record without a value");
+        empty.deadLetter.at(source, record.offset());
         out.collect(empty);
         return;
       }
       // invalid UTF-8 decodes to U+FFFD and then fails to parse: a dead letter, not a failure
-      out.collect(ParsedLine.parse(codec, new String(record.value(), StandardCharsets.UTF_8)));
+      ParsedLine parsed =
+          ParsedLine.parse(codec, new String(record.value(), StandardCharsets.UTF_8));
+      if (parsed.deadLetter != null) {
+        parsed.deadLetter.at(source, record.offset());
+      }
+      out.collect(parsed);
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -23,6 +25,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
@@ -54,7 +58,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * of a step when steps have few events. Everything a checkpoint holds is in keyed state, so
  * recovery, savepoints and rescaling work as with state written at once; after a restore, the
  * pending steps are read back into memory in {@link #open}. Steps run on the watermark, in order of
- * their due time, and at the end of the input all pending steps run.
+ * their due time, and at the end of the input all pending steps run. With a flush interval, all
+ * pending steps also run once no event has arrived for that long (wall-clock time): a live stream's
+ * newest step then need not wait for an event of a later step.
+ *
+ * <p>It counts the run's {@link RunCounters#APPLIED}, {@link RunCounters#LATE}, {@link
+ * RunCounters#STEPS} and {@link RunCounters#SPIKES} (kept in operator state, exact across restarts)
+ * and shows {@link RunCounters#PENDING_STEPS} and {@link RunCounters#WATERMARK}.
  */
 public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     implements OneInputStreamOperator<InputEvent, SpikeRecord>, BoundedOneInput {
@@ -81,6 +91,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
 
   private final Map<String, GroupConfig> groups;
   private final boolean emitVoltage;
+  private final long flushIdleMs;
 
   private transient ValueState<SpikeSnapshot> spikeState;
   private transient ValueState<Long> clockState;
@@ -107,13 +118,46 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   /** Steps of all groups that received events and have not run: in memory and checkpoints. */
   private transient long pendingSteps;
 
+  /** The run's totals: applied, late, steps, spikes; kept in operator state. */
+  private transient RunCounters totals;
+
+  private transient LongCounter appliedTotal;
+  private transient LongCounter lateTotal;
+  private transient LongCounter stepsTotal;
+  private transient LongCounter spikesTotal;
+  private transient LongCounter pendingTotal;
+  private transient LongMaximum watermarkShown;
+
+  /** Whether an event arrived since the last flush check. */
+  private transient boolean sawEvent;
+
+  /** When the last flush check saw that events had arrived, in ms of processing time. */
+  private transient long lastActiveMs;
+
   /**
    * @param groups the groups by id
    * @param emitVoltage whether spike records carry the voltages after each step
+   * @param flushIdleMs after how many ms of processing time without an event all pending steps run;
+   *     0 never
    */
-  public NeuronStepOperator(Map<String, GroupConfig> groups, boolean emitVoltage) {
+  public NeuronStepOperator(
+      Map<String, GroupConfig> groups, boolean emitVoltage, long flushIdleMs) {
     this.groups = groups;
     this.emitVoltage = emitVoltage;
+    this.flushIdleMs = flushIdleMs;
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    totals =
+        new RunCounters(
+            "run totals",
+            RunCounters.APPLIED,
+            RunCounters.LATE,
+            RunCounters.STEPS,
+            RunCounters.SPIKES);
+    totals.initialize(context.getOperatorStateStore());
   }
 
   @Override
@@ -131,7 +175,40 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     steps = getMetricGroup().counter("stepsRun");
     pendingSteps = 0;
     getMetricGroup().<Long, Gauge<Long>>gauge("pendingSteps", () -> pendingSteps);
+    totals.register(getRuntimeContext());
+    appliedTotal = totals.get(0);
+    lateTotal = totals.get(1);
+    stepsTotal = totals.get(2);
+    spikesTotal = totals.get(3);
+    pendingTotal = new LongCounter();
+    watermarkShown = new LongMaximum();
+    getRuntimeContext().addAccumulator(RunCounters.PENDING_STEPS, pendingTotal);
+    getRuntimeContext().addAccumulator(RunCounters.WATERMARK, watermarkShown);
     restorePending();
+    if (flushIdleMs > 0) {
+      lastActiveMs = getProcessingTimeService().getCurrentProcessingTime();
+      scheduleFlushCheck();
+    }
+  }
+
+  /**
+   * Checks a quarter of the flush interval from now whether events arrived: a flush then comes
+   * between one and one and a quarter intervals after the last event, at the cost of one timer per
+   * quarter interval rather than a clock read per event.
+   */
+  private void scheduleFlushCheck() {
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    getProcessingTimeService().registerTimer(now + Math.max(1, flushIdleMs / 4), this::checkFlush);
+  }
+
+  private void checkFlush(long now) throws Exception {
+    if (sawEvent) {
+      sawEvent = false;
+      lastActiveMs = now;
+    } else if (now - lastActiveMs >= flushIdleMs && pendingSteps > 0) {
+      runDueSteps(Long.MAX_VALUE);
+    }
+    scheduleFlushCheck();
   }
 
   /** Reads the pending steps a checkpoint held back into memory (none on a fresh start). */
@@ -172,6 +249,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
         input.stored = true;
         run.pending.add(entry.getKey(), input);
         pendingSteps++;
+        pendingTotal.add(1L);
       }
       if (!run.pending.isEmpty()) {
         run.due = run.group.timerOf(run.pending.firstStep());
@@ -192,10 +270,12 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   @Override
   public void processElement(StreamRecord<InputEvent> element) throws Exception {
     InputEvent event = element.getValue();
+    sawEvent = true;
     GroupRun run = run(event.group);
     long lastStep = run.lastStep(clockState);
     if (event.step <= lastStep) {
       late.inc();
+      lateTotal.add(1L);
       output.collect(
           LATE,
           new StreamRecord<>(
@@ -211,6 +291,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       boolean first = run.pending.isEmpty() || event.step < run.pending.firstStep();
       run.pending.add(event.step, input);
       pendingSteps++;
+      pendingTotal.add(1L);
       if (first) {
         // the group's entry under its old due time, if any, becomes stale
         run.due = run.group.timerOf(event.step);
@@ -222,6 +303,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     run.lastInput = input;
     markChanged(run);
     applied.inc();
+    appliedTotal.add(1L);
   }
 
   @Override
@@ -229,32 +311,41 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     if (mark.getTimestamp() > watermark) {
       watermark = mark.getTimestamp();
       endOfTime = watermark == Long.MAX_VALUE;
-      runDueSteps();
+      watermarkShown.add(watermark);
+      runDueSteps(watermark);
     }
     super.processWatermark(mark);
   }
 
   @Override
   public void endInput() throws Exception {
-    // Flink 2.2 may drop the final watermark of a drained source that was idle (FLINK-40499)
+    // Flink 2.2 may drop the final watermark of a drained source that was idle (FLINK-40499); and
+    // an event that came after the end of time (from an input that was idle when another ended)
+    // must not wait for ever
     if (!endOfTime) {
       processWatermark(Watermark.MAX_WATERMARK);
     }
+    runDueSteps(Long.MAX_VALUE);
   }
 
-  /** Runs, group by group, every pending step whose end the watermark has passed. */
-  private void runDueSteps() throws Exception {
-    while (!waiting.isEmpty() && waiting.firstDue() <= watermark) {
+  /**
+   * Runs, group by group, every pending step due at or before a time.
+   *
+   * @param upTo the watermark, or {@link Long#MAX_VALUE} to run every pending step
+   */
+  private void runDueSteps(long upTo) throws Exception {
+    while (!waiting.isEmpty() && waiting.firstDue() <= upTo) {
       long due = waiting.firstDue();
       for (GroupRun run : waiting.pollFirst()) {
         if (run.pending.isEmpty() || run.due != due) {
           continue; // stale: its first step changed or already ran
         }
         setCurrentKey(run.group.id());
-        while (!run.pending.isEmpty() && run.group.timerOf(run.pending.firstStep()) <= watermark) {
+        while (!run.pending.isEmpty() && run.group.timerOf(run.pending.firstStep()) <= upTo) {
           long step = run.pending.firstStep();
           StepInput input = run.pending.pollFirst();
           pendingSteps--;
+          pendingTotal.add(-1L);
           if (input == run.lastInput) {
             run.lastInput = null;
             run.lastInputStep = GroupRun.NONE;
@@ -304,6 +395,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     run.neuronStep = step;
     run.stepped = true;
     steps.inc();
+    stepsTotal.add(1L);
+    spikesTotal.add(spiked.length);
     float[] voltage = emitVoltage ? run.neuron.voltage().data().asFloat() : null;
     GroupConfig group = run.group;
     return new SpikeRecord(group.id(), step, group.stepStart(step), spiked, voltage);
@@ -314,6 +407,12 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       run.changed = true;
       changed.add(run);
     }
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    totals.snapshot();
   }
 
   /**

@@ -55,7 +55,15 @@ class JobOptionsTest {
             "--watermark-interval-ms",
             "20",
             "--max-drift-ms",
-            "0");
+            "0",
+            "--overwrite",
+            "--flush-idle-ms",
+            "250",
+            "--progress-interval-ms",
+            "1000",
+            "--quiet",
+            "--metrics-port",
+            "9249");
     assertThat(options)
         .isEqualTo(
             new JobOptions(
@@ -64,6 +72,7 @@ class JobOptionsTest {
                 true,
                 50,
                 "out",
+                true,
                 null,
                 2,
                 true,
@@ -75,7 +84,10 @@ class JobOptionsTest {
                 0,
                 20,
                 0,
-                false));
+                250,
+                1000,
+                true,
+                9249));
     assertThat(
             JobOptions.parse(
                     "--groups", "g", "--input", "in", "--output", "out", "--max-drift-ms", "250")
@@ -259,20 +271,24 @@ class JobOptionsTest {
   void badOptionsAreClearErrors() {
     String[] base = {"--groups", "g", "--input", "i", "--output", "o"};
     assertThatThrownBy(() -> JobOptions.parse(concat(base, "--paralelism", "2")))
-        .hasMessage("unknown option '--paralelism'");
+        .hasMessage("unknown option '--paralelism' (did you mean --parallelism?)");
     assertThatThrownBy(() -> JobOptions.parse(concat(base, "--parallelism", "two")))
-        .hasMessage("--parallelism 'two' is not an integer");
+        .hasMessage("Invalid value for option '--parallelism': 'two' is not an int");
+    assertThatThrownBy(
+            () -> JobOptions.parse(concat(base, "--parallelism", "2", "--parallelism=3")))
+        .hasMessage("option --parallelism is given twice");
+    assertThatThrownBy(() -> JobOptions.parse(concat(base, "stray")))
+        .hasMessage("unexpected argument 'stray'");
     assertThatThrownBy(() -> JobOptions.parse(concat(base, "--parallelism", "0")))
         .hasMessage("--parallelism of 0 is out of range [1, 1024]");
     assertThatThrownBy(() -> JobOptions.parse(concat(base, "--state-backend", "memory")))
         .hasMessage("--state-backend 'memory' is not one of: hashmap, rocksdb");
     assertThatThrownBy(() -> JobOptions.parse(concat(base, "--checkpoint-dir")))
-        .hasMessage("option --checkpoint-dir needs a value");
+        .hasMessage("Missing required parameter for option '--checkpoint-dir' (DIR)");
     assertThatThrownBy(() -> JobOptions.parse("--input", "i", "--output", "o"))
         .hasMessage("option --groups is required");
     assertThatThrownBy(() -> JobOptions.parse(concat(base, "--monitor=yes")))
-        .hasMessage("option --monitor takes no value");
-    assertThat(JobOptions.parse("--help").help()).isTrue();
+        .hasMessage("Invalid value for option '--monitor': 'yes' is not a boolean");
   }
 
   private static String[] concat(String[] base, String... more) {

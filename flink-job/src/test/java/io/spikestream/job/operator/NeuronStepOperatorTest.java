@@ -41,7 +41,7 @@ class NeuronStepOperatorTest {
       boolean emitVoltage, OperatorSubtaskState restoredFrom, String backend) throws Exception {
     KeyedOneInputStreamOperatorTestHarness<String, InputEvent, SpikeRecord> harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new NeuronStepOperator(Fixtures.groups(), emitVoltage),
+            new NeuronStepOperator(Fixtures.groups(), emitVoltage, 0),
             (InputEvent e) -> e.group,
             Types.STRING);
     if (backend.equals("rocksdb")) {
@@ -255,7 +255,7 @@ class NeuronStepOperatorTest {
     harness.close();
     harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new NeuronStepOperator(groups, false), (InputEvent e) -> e.group, Types.STRING);
+            new NeuronStepOperator(groups, false, 0), (InputEvent e) -> e.group, Types.STRING);
     harness.initializeState(snapshot);
   }
 
