@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -353,7 +354,7 @@ public final class SpikePlot {
     return drawn;
   }
 
-  private static String listed(java.util.Collection<String> ids) {
+  private static String listed(Collection<String> ids) {
     List<String> shown = ids.stream().limit(10).toList();
     return String.join(", ", shown) + (ids.size() > shown.size() ? ", ..." : "");
   }

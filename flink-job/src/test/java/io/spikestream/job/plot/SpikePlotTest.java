@@ -2,6 +2,7 @@ package io.spikestream.job.plot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.spikestream.job.event.SpikeRecord;
 import io.spikestream.job.plot.RenderedPlot.Kind;
@@ -205,9 +206,7 @@ class SpikePlotTest {
     assertThat(plot.panels())
         .extracting(Panel::group, Panel::kind)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("retina", Kind.RASTER),
-            org.assertj.core.groups.Tuple.tuple("v1", Kind.RASTER),
-            org.assertj.core.groups.Tuple.tuple("v1", Kind.VOLTAGE));
+            tuple("retina", Kind.RASTER), tuple("v1", Kind.RASTER), tuple("v1", Kind.VOLTAGE));
     assertThat(image.getWidth()).isEqualTo(PlotRequest.DEFAULT_WIDTH);
     assertThat(plot.records()).isEqualTo(RETINA_STEPS + V1_STEPS); // not the in-progress ones
     assertThat(plot.spikes()).isEqualTo(RETINA_SPIKES.length + 13);

@@ -2,6 +2,7 @@ package io.spikestream.job.plot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +85,7 @@ class SpikeRasterTest {
     assertThat(raster.columns()).isLessThanOrEqualTo(300);
     assertThat(raster.marks()).isLessThanOrEqualTo(300 * 200).isGreaterThan(300 * 200 / 2);
     SpikeRaster.Marks marks = raster.marksAsPoints();
-    assertThat(java.util.Arrays.stream(marks.x())).allMatch(x -> x >= 0 && x < 10_000);
-    assertThat(java.util.Arrays.stream(marks.y())).allMatch(y -> y >= 0 && y < 5_000);
+    assertThat(Arrays.stream(marks.x())).allMatch(x -> x >= 0 && x < 10_000);
+    assertThat(Arrays.stream(marks.y())).allMatch(y -> y >= 0 && y < 5_000);
   }
 }
