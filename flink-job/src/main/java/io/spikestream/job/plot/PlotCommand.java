@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
       "Traced neurons: those of --neurons in every drawn group, else per group the --traces"
           + " neurons with the most spikes in the drawn steps (ties to the lower index).",
       "Where steps or neurons outnumber pixels, one mark stands for the spikes of a cell of"
-          + " several; the subtitle says how many.",
+          + " several, darker the more it holds; the subtitle says how many.",
       "Exit codes: 0 written, 2 user error (one line on stderr)."
     })
 public final class PlotCommand implements Callable<Integer> {
