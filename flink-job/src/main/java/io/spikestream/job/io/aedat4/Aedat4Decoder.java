@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 
 /**
  * Decodes iniVation AEDAT 4.0 files, as DV writes them for DVXplorer and DAVIS cameras.
@@ -627,14 +626,15 @@ public final class Aedat4Decoder extends ChunkedDecoder {
 
   /** Decompresses the body into {@link #inflated}; returns its length, or -1 if too large. */
   private int inflate(int bodyAt, int size) throws IOException {
+    if (compression == LZ4 || compression == LZ4_HIGH) {
+      Lz4Frames.Output output =
+          Lz4Frames.decompress(buffer, bodyAt, size, inflated, MAX_INFLATED_BYTES);
+      inflated = output.bytes();
+      return output.length();
+    }
     ByteArrayInputStream source = new ByteArrayInputStream(buffer, bodyAt, size);
     int total = 0;
-    try (InputStream in =
-        compression == LZ4 || compression == LZ4_HIGH
-            // DV's frames link their blocks (each may refer to the one before), which
-            // lz4-java's frame reader refuses; commons-compress reads both kinds
-            ? new FramedLZ4CompressorInputStream(source, false)
-            : new ZstdInputStreamNoFinalizer(source)) {
+    try (InputStream in = new ZstdInputStreamNoFinalizer(source)) {
       while (true) {
         if (total == inflated.length) {
           if (inflated.length >= MAX_INFLATED_BYTES) {
@@ -650,7 +650,7 @@ public final class Aedat4Decoder extends ChunkedDecoder {
       }
     }
     if (source.available() > 0) {
-      throw new IOException(source.available() + " bytes after the end of the frame");
+      throw new IOException(source.available() + " bytes after the end of the ZSTD frame");
     }
     return total;
   }
