@@ -57,7 +57,7 @@ class Lz4FramesTest {
 
   @Test
   void shouldDecompressIndependentAndLinkedFramesOfOneOrManyBlocks() throws IOException {
-    for (int size : new int[] {0, 1, 100, 65536, 65537, 300_000}) {
+    for (int size : new int[] {0, 1, 100, 65536, 140_000}) {
       byte[] data = data(size, size);
       assertThat(decompress(independent(data))).as("independent, %d bytes", size).isEqualTo(data);
       assertThat(decompress(linked(data, true))).as("linked, %d bytes", size).isEqualTo(data);
