@@ -85,8 +85,7 @@ public final class Evt2Decoder extends ChunkedDecoder {
    * @throws FormatException if the file is not an EVT 2.0 recording
    */
   public static void checkHeader(byte[] head, int length, String source) throws FormatException {
-    String problem =
-        Evt3Decoder.headerProblem(head, length, "evt 2.0", "format evt2", "an EVT 2.0");
+    String problem = Evt3Decoder.headerProblem(head, length, "evt 2.0", "format evt2");
     if (problem != null) {
       throw new FormatException(source + ": not an EVT 2.0 file: " + problem);
     }

@@ -108,7 +108,7 @@ public final class Evt3Decoder extends ChunkedDecoder {
    * @throws FormatException if the file is not an EVT 3.0 recording
    */
   public static void checkHeader(byte[] head, int length, String source) throws FormatException {
-    String problem = headerProblem(head, length, "evt 3.0", "format evt3", "an EVT 3.0");
+    String problem = headerProblem(head, length, "evt 3.0", "format evt3");
     if (problem != null) {
       throw new FormatException(source + ": not an EVT 3.0 file: " + problem);
     }
@@ -121,11 +121,9 @@ public final class Evt3Decoder extends ChunkedDecoder {
    * @param length valid bytes
    * @param evtClaim the accepted {@code evt} line, lower case, e.g. {@code "evt 3.0"}
    * @param formatClaim the accepted {@code format} line, lower case, e.g. {@code "format evt3"}
-   * @param kind for messages, e.g. "an EVT 3.0"
    * @return what is wrong, or null if the header fits
    */
-  public static String headerProblem(
-      byte[] head, int length, String evtClaim, String formatClaim, String kind) {
+  public static String headerProblem(byte[] head, int length, String evtClaim, String formatClaim) {
     String other = Magic.describe(head, length);
     if (other != null) {
       return other;
