@@ -13,9 +13,10 @@ import java.util.Locale;
  * MB/s per run. No Flink, no I/O in the timed loop.
  *
  * <p>Run: {@code DecodeBenchmark FILE [--format evt3] [--runs 7] [--chunk-bytes 1048576]
- * [--direct]}; the format defaults to the file's extension ({@code .raw} = evt3). The first two
- * runs warm the JIT and are reported but left out of the best and median. If {@code FILE.expected}
- * exists (written by {@code Imx636Evt3Generator}), the sums are checked against it.
+ * [--direct]}; the format defaults to the file's extension, a {@code .raw} file's header telling
+ * EVT 2.0 from EVT 3.0. The first two runs warm the JIT and are reported but left out of the best
+ * and median. If {@code FILE.expected} exists (written by {@code Imx636Evt3Generator}), the sums
+ * are checked against it.
  */
 public final class DecodeBenchmark {
 
@@ -48,6 +49,19 @@ public final class DecodeBenchmark {
 
   private DecodeBenchmark() {}
 
+  /** EVT 2.0 or EVT 3.0, as a {@code .raw} file's header says; EVT 3.0 if it says neither. */
+  private static CameraFormat rawFormat(Path path) throws IOException {
+    byte[] head;
+    try (var in = Files.newInputStream(path)) {
+      head = in.readNBytes(CameraFormat.HEADER_CHECK_BYTES);
+    }
+    PropheseeHeader header = PropheseeHeader.parse(head, head.length, true);
+    String claim = header == null ? null : header.encodingClaim();
+    return claim != null && (claim.equals("evt 2.0") || claim.equalsIgnoreCase("format EVT2"))
+        ? CameraFormat.EVT2
+        : CameraFormat.EVT3;
+  }
+
   /**
    * Runs the benchmark.
    *
@@ -63,7 +77,7 @@ public final class DecodeBenchmark {
     Path path = Path.of(args[0]);
     String name = path.getFileName().toString();
     String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-    CameraFormat format = CameraFormat.of(extension.equals("raw") ? "evt3" : extension);
+    CameraFormat format = extension.equals("raw") ? rawFormat(path) : CameraFormat.of(extension);
     int runs = 7;
     int chunkBytes = 1 << 20;
     boolean direct = false;
