@@ -386,12 +386,24 @@ public final class CsvDecoder extends ChunkedDecoder {
     if (value != NOT_INTEGER) {
       return value;
     }
-    String text = field(bytes, field).toLowerCase(Locale.ROOT);
-    return switch (text) {
-      case "true" -> 1;
-      case "false" -> 0;
-      default -> NOT_INTEGER;
-    };
+    // compared in place: no String per event for files that write True / False
+    if (fieldEquals(bytes, field, "true")) {
+      return 1;
+    }
+    return fieldEquals(bytes, field, "false") ? 0 : NOT_INTEGER;
+  }
+
+  private boolean fieldEquals(byte[] bytes, int field, String lowerCase) {
+    int start = fieldStart[field];
+    if (fieldEnd[field] - start != lowerCase.length()) {
+      return false;
+    }
+    for (int k = 0; k < lowerCase.length(); k++) {
+      if (Character.toLowerCase((char) (bytes[start + k] & 0xff)) != lowerCase.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String field(byte[] bytes, int field) {
