@@ -6,7 +6,9 @@ import io.spikestream.job.config.GroupsFile;
 import io.spikestream.job.config.JobArguments;
 import io.spikestream.job.config.JobOptions;
 import io.spikestream.job.io.JobIo;
+import io.spikestream.job.plot.PlotCommand;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -74,6 +76,9 @@ public final class JobRun {
     if (interactive) {
       RunLog.quietUntilConfigured();
     }
+    if (args.length > 0 && args[0].equals("plot")) {
+      return plot(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     CommandLine cli = JobArguments.commandLine();
     ParseResult parsed;
     JobOptions options;
@@ -98,6 +103,25 @@ public final class JobRun {
       return 2;
     }
     return new JobRun(options, groups, err, interactive).execute();
+  }
+
+  /**
+   * The {@code plot} command (see {@link PlotCommand}): every error, picocli's included, is one
+   * line and exit code 2.
+   */
+  private static int plot(String[] args, PrintStream out, PrintStream err) {
+    CommandLine plot = new CommandLine(new PlotCommand());
+    plot.setOut(new PrintWriter(out, true));
+    plot.setErr(new PrintWriter(err, true));
+    plot.setParameterExceptionHandler(
+        (e, arguments) -> {
+          err.println("plot: " + JobArguments.describe(e));
+          return PlotCommand.USER_ERROR;
+        });
+    int code = plot.execute(args);
+    out.flush();
+    err.flush();
+    return code;
   }
 
   private static int usageError(PrintStream err, String message) {

@@ -205,6 +205,27 @@ class JobRunITCase {
   }
 
   @Test
+  void plotDrawsARunThroughTheJobsCommandLine() throws Exception {
+    Path input = dir.resolve("events.jsonl");
+    Files.writeString(input, "{\"group\":\"g\",\"t\":0.5,\"override\":[1]}\n");
+    Path output = dir.resolve("out");
+    assertThat(run(args(input, output, "--emit-voltage")).exitCode()).isZero();
+
+    Result plot =
+        run("plot", "--output", output.toString(), "--png", dir.resolve("run.png").toString());
+    assertThat(plot.exitCode()).as(String.join("\n", plot.err())).isZero();
+    assertThat(javax.imageio.ImageIO.read(dir.resolve("run.png").toFile())).isNotNull();
+
+    Result missing = run("plot", "--output", dir.resolve("nothere").toString(), "--png", "x.png");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).hasSize(1);
+    assertThat(missing.err().get(0)).contains(dir.resolve("nothere").toString());
+    Result syntax = run("plot", "--output", output.toString());
+    assertThat(syntax.exitCode()).isEqualTo(2);
+    assertThat(syntax.err()).containsExactly("plot: Missing required option: '--png=FILE'");
+  }
+
+  @Test
   void dashHPrintsExactlyWhatHelpPrints() {
     Result shortHelp = run("-h");
     Result longHelp = run("--help");
