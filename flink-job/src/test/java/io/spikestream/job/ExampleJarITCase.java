@@ -37,5 +37,22 @@ class ExampleJarITCase {
     assertThat(job.exitValue()).as(java.nio.file.Files.readString(dir.resolve("job.log"))).isZero();
     assertThat(OutputFiles.lines(output.resolve(JobIo.SPIKES))).hasSize(8);
     assertThat(OutputFiles.lines(output.resolve(JobIo.DEAD_LETTER))).hasSize(4);
+    // it says where the results are and what happened, on stderr, and nothing else
+    java.util.List<String> printed = java.nio.file.Files.readAllLines(dir.resolve("job.log"));
+    assertThat(printed)
+        .allMatch(line -> line.startsWith("spikestream: "))
+        .anyMatch(line -> line.startsWith("spikestream: Web UI http://127.0.0.1:"))
+        .contains(
+            "spikestream: spikes in "
+                + output
+                + "/spikes, late events in "
+                + output
+                + "/late, dead letters in "
+                + output
+                + "/dead-letter");
+    assertThat(printed.get(printed.size() - 1))
+        .isEqualTo(
+            "spikestream: done: events=13 applied=9 late=0 dead_letters=4 steps=8 spikes=35");
+    assertThat(output.resolve(JobIo.LATE)).isEmptyDirectory();
   }
 }

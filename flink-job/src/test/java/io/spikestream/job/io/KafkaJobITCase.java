@@ -88,7 +88,8 @@ class KafkaJobITCase {
     for (String topic : List.of(out, out + "-late", out + "-dead-letter")) {
       broker.createTopic(topic, 2);
     }
-    broker.produce(records(in, events));
+    List<ProducerRecord<String, String>> records = records(in, events);
+    broker.produce(records);
 
     Files.writeString(dir.resolve("groups.yaml"), events.groupsYaml());
     JobOptions options =
@@ -123,7 +124,9 @@ class KafkaJobITCase {
           spikes,
           broker.readCommitted(out + "-late", 0, timeout, settle),
           broker.readCommitted(out + "-dead-letter", events.badLines + 1, timeout, settle),
-          events.badLines + 1);
+          events.badLines + 1,
+          in,
+          nullValueOffset(records));
     } finally {
       job.cancel().get();
     }
@@ -151,12 +154,28 @@ class KafkaJobITCase {
         topic, partition, group, "{\"group\":\"" + group + "\",\"t\":1.0E9,\"override\":[]}");
   }
 
+  /** The offset of the record without a value in its partition (0): the records before it. */
+  private static long nullValueOffset(List<ProducerRecord<String, String>> records) {
+    long offset = 0;
+    for (ProducerRecord<String, String> record : records) {
+      if (record.partition() == 0) {
+        if (record.value() == null) {
+          return offset;
+        }
+        offset++;
+      }
+    }
+    throw new IllegalStateException("no record without a value");
+  }
+
   private record Outcome(
       List<String> expected,
       List<ConsumerRecord<String, String>> spikes,
       List<ConsumerRecord<String, String>> late,
       List<ConsumerRecord<String, String>> deadLetters,
-      int expectedDeadLetters) {
+      int expectedDeadLetters,
+      String inputTopic,
+      long nullValueOffset) {
 
     void assertExact() {
       assertThat(spikes.stream().map(ConsumerRecord::value).toList())
@@ -167,8 +186,17 @@ class KafkaJobITCase {
       assertThat(late).isEmpty();
       assertThat(deadLetters).hasSize(expectedDeadLetters);
       assertThat(deadLetters).allSatisfy(record -> assertThat(record.key()).isNull());
+      // each says where it was read: the topic's partition and the record's offset
       assertThat(deadLetters.stream().map(ConsumerRecord::value))
-          .anyMatch(value -> value.contains("record without a value"));
+          .allMatch(
+              value ->
+                  value.matches(".*\"source\":\"" + inputTopic + "/[01]\",\"position\":\\d+.*"))
+          .contains(
+              "{\"reason\":\"record without a value\",\"source\":\""
+                  + inputTopic
+                  + "/0\",\"position\":"
+                  + nullValueOffset
+                  + "}");
     }
   }
 }
