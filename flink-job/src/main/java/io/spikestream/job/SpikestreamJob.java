@@ -11,6 +11,7 @@ import io.spikestream.job.event.LateEvent;
 import io.spikestream.job.event.ParsedLine;
 import io.spikestream.job.event.SpikeRecord;
 import io.spikestream.job.io.JobIo;
+import io.spikestream.job.io.camera.CameraFormat;
 import io.spikestream.job.operator.EventRouter;
 import io.spikestream.job.operator.NeuronStepOperator;
 import io.spikestream.job.operator.SpikeStateSerializers;
@@ -318,11 +319,17 @@ public final class SpikestreamJob {
 
   /** The input the options name: files, or a Kafka topic. */
   static Source<ParsedLine, ?, ?> input(JobOptions options, Map<String, GroupConfig> groups) {
-    if (options.input() == null) {
-      return JobIo.kafka(options.kafka(), groups);
-    }
+    CameraFormat camera = options.cameraFormat();
     Duration monitor = options.monitor() ? Duration.ofMillis(options.monitorIntervalMs()) : null;
-    return JobIo.files(options.input(), groups, monitor);
+    if (camera == null) {
+      return options.input() == null
+          ? JobIo.kafka(options.kafka(), groups)
+          : JobIo.files(options.input(), groups, monitor);
+    }
+    GroupConfig group = groups.get(options.inputGroup());
+    return options.input() == null
+        ? JobIo.kafkaCamera(options.kafka(), camera, group, options.outOfOrdernessMs())
+        : JobIo.cameraFiles(options.input(), camera, group, options.outOfOrdernessMs(), monitor);
   }
 
   /**

@@ -21,6 +21,10 @@ import java.util.Arrays;
  * @param restV membrane voltage at rest, in mV
  * @param threshV membrane voltage shown where a neuron spiked, in mV; > restV
  * @param t0 event time at which step 0 starts, in ms
+ * @param eventCurrent the current an address event (of a camera input) adds to its neuron in its
+ *     step, in nA; finite
+ * @param pool the pooling of address events: an event at pixel (x, y) counts at neuron {@code (x /
+ *     pool, y / pool)}, integer division; >= 1
  */
 public record GroupConfig(
     String id,
@@ -30,8 +34,37 @@ public record GroupConfig(
     double stepTime,
     double restV,
     double threshV,
-    double t0)
+    double t0,
+    double eventCurrent,
+    int pool)
     implements Serializable {
+
+  /** The current of one address event when the groups file does not say, in nA. */
+  public static final double DEFAULT_EVENT_CURRENT = 1.0;
+
+  /**
+   * A group whose address events are not pooled and add {@value #DEFAULT_EVENT_CURRENT} nA each.
+   *
+   * @param id the group id
+   * @param model the neuron model
+   * @param shape the shape without the batch
+   * @param batchSize the batch size
+   * @param stepTime the step length, in ms
+   * @param restV the rest voltage, in mV
+   * @param threshV the threshold voltage, in mV
+   * @param t0 the start of step 0, in ms
+   */
+  public GroupConfig(
+      String id,
+      String model,
+      long[] shape,
+      int batchSize,
+      double stepTime,
+      double restV,
+      double threshV,
+      double t0) {
+    this(id, model, shape, batchSize, stepTime, restV, threshV, t0, DEFAULT_EVENT_CURRENT, 1);
+  }
 
   /** The only model so far. */
   public static final String EXACT = "exact";
@@ -152,7 +185,9 @@ public record GroupConfig(
         && Double.compare(stepTime, that.stepTime) == 0
         && Double.compare(restV, that.restV) == 0
         && Double.compare(threshV, that.threshV) == 0
-        && Double.compare(t0, that.t0) == 0;
+        && Double.compare(t0, that.t0) == 0
+        && Double.compare(eventCurrent, that.eventCurrent) == 0
+        && pool == that.pool;
   }
 
   @Override
@@ -178,6 +213,10 @@ public record GroupConfig(
         + Checks.repr(threshV)
         + ", t0="
         + Checks.repr(t0)
+        + ", event_current="
+        + Checks.repr(eventCurrent)
+        + ", pool="
+        + pool
         + ")";
   }
 }

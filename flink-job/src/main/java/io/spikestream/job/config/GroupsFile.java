@@ -27,6 +27,8 @@ import java.util.Set;
  *     rest_v: -65.0     # mV
  *     thresh_v: -50.0   # mV, > rest_v
  *     t0: 0.0           # ms, event time at which step 0 starts; default 0
+ *     event_current: 1.0  # nA an address event adds to its neuron; default 1.0
+ *     pool: 1           # an event at pixel (x, y) counts at neuron (x/pool, y/pool); default 1
  * </pre>
  *
  * Every problem is an {@link IllegalArgumentException} naming the file, the group and the field;
@@ -35,7 +37,17 @@ import java.util.Set;
 public final class GroupsFile {
 
   private static final Set<String> FIELDS =
-      Set.of("id", "model", "shape", "batch_size", "step_time", "rest_v", "thresh_v", "t0");
+      Set.of(
+          "id",
+          "model",
+          "shape",
+          "batch_size",
+          "step_time",
+          "rest_v",
+          "thresh_v",
+          "t0",
+          "event_current",
+          "pool");
 
   private GroupsFile() {}
 
@@ -151,7 +163,13 @@ public final class GroupsFile {
     if (batchSize > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("'batch_size' of " + batchSize + " is too large");
     }
-    return new GroupConfig(id, model, shape, (int) batchSize, stepTime, restV, threshV, t0);
+    double eventCurrent = finite(node, "event_current", GroupConfig.DEFAULT_EVENT_CURRENT);
+    long pool = Checks.positive("pool", integer(node, "pool", 1));
+    if (pool > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("'pool' of " + pool + " is too large");
+    }
+    return new GroupConfig(
+        id, model, shape, (int) batchSize, stepTime, restV, threshV, t0, eventCurrent, (int) pool);
   }
 
   private static JsonNode required(JsonNode node, String field) {

@@ -1,5 +1,6 @@
 package io.spikestream.job.config;
 
+import io.spikestream.job.io.camera.CameraFormat;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -78,6 +79,25 @@ public final class JobArguments {
 
   /** Reading the input. */
   static final class Input {
+    @Option(
+        names = "--input-format",
+        paramLabel = "F",
+        order = 8,
+        defaultValue = "json",
+        description =
+            "json (JSON lines), or an event-camera format: evt2, evt3, dat (Prophesee), aedat4"
+                + " (iniVation), csv (t,x,y,p), npy (NumPy); for files and Kafka record values")
+    String format;
+
+    @Option(
+        names = "--input-group",
+        paramLabel = "ID",
+        order = 9,
+        description =
+            "the group that every event of an event-camera input goes to (required with such a"
+                + " format)")
+    String group;
+
     @Option(
         names = "--monitor",
         order = 10,
@@ -285,7 +305,7 @@ public final class JobArguments {
   @ArgGroup(validate = false, heading = "%nRequired:%n", order = 1)
   Required required = new Required();
 
-  @ArgGroup(validate = false, heading = "%nInput files:%n", order = 2)
+  @ArgGroup(validate = false, heading = "%nInput:%n", order = 2)
   Input input = new Input();
 
   @ArgGroup(validate = false, heading = "%nKafka:%n", order = 3)
@@ -422,9 +442,23 @@ public final class JobArguments {
           "option --max-drift-ms cannot be used with --monitor: a file reader waiting for new"
               + " files would hold the other readers back for good");
     }
+    String format = input.format.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!format.equals(JobOptions.JSON)) {
+      CameraFormat.of(format); // names the known formats if it is none of them
+      if (input.group == null || input.group.isBlank()) {
+        throw new IllegalArgumentException(
+            "option --input-group is required with --input-format " + format);
+      }
+    } else if (input.group != null) {
+      throw new IllegalArgumentException(
+          "option --input-group needs an event-camera --input-format (JSON lines name their"
+              + " group)");
+    }
     return new JobOptions(
         java.nio.file.Path.of(required.groups),
         inputPath,
+        format,
+        input.group,
         input.monitor,
         range("--monitor-interval-ms", input.monitorIntervalMs, 1, Long.MAX_VALUE),
         outputDir,

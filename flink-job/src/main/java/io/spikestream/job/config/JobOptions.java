@@ -11,7 +11,10 @@ import picocli.CommandLine.ParseResult;
  * that names the option and the value.
  *
  * @param groups the groups file, YAML or JSON
- * @param input a file or directory of JSON-lines input events; null when reading Kafka
+ * @param input a file or directory of input events; null when reading Kafka
+ * @param inputFormat {@code json}, or an event-camera format's name ({@code evt3}, ...): of the
+ *     files and of Kafka record values
+ * @param inputGroup the group every event of an event-camera input goes to; null for JSON
  * @param monitor whether to keep watching {@code input} for new files
  * @param monitorIntervalMs how often to look for new files, in ms
  * @param output the output directory ({@code spikes/}, {@code late/}, {@code dead-letter/}); null
@@ -41,6 +44,8 @@ import picocli.CommandLine.ParseResult;
 public record JobOptions(
     Path groups,
     String input,
+    String inputFormat,
+    String inputGroup,
     boolean monitor,
     long monitorIntervalMs,
     String output,
@@ -61,6 +66,20 @@ public record JobOptions(
     boolean quiet,
     int metricsPort)
     implements Serializable {
+
+  /** The input format of JSON lines, the default. */
+  public static final String JSON = "json";
+
+  /**
+   * The event-camera format of the input.
+   *
+   * @return the format; null for JSON lines
+   */
+  public io.spikestream.job.io.camera.CameraFormat cameraFormat() {
+    return inputFormat.equals(JSON)
+        ? null
+        : io.spikestream.job.io.camera.CameraFormat.of(inputFormat);
+  }
 
   /**
    * What {@code --help} and {@code -h} print.

@@ -453,6 +453,9 @@ public final class EventCodec {
       json.writeFieldName("override");
       json.writeArray(event.override, 0, event.override.length);
     }
+    if (event.count != 1) {
+      json.writeNumberField("events", event.count);
+    }
     json.writeEndObject();
   }
 

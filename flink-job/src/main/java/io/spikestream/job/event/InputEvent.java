@@ -35,6 +35,13 @@ public class InputEvent {
   /** Flat indices of neurons forced to spike in this step; or null for no override. */
   public int[] override;
 
+  /**
+   * How many input events this one stands for: 1 for a JSON line; for the events of an event-camera
+   * input that fell in one step, batched by the source, how many there were (one {@code index}
+   * entry each).
+   */
+  public int count = 1;
+
   /** For Flink's POJO serializer. */
   public InputEvent() {}
 
@@ -56,7 +63,8 @@ public class InputEvent {
         && Arrays.equals(currents, that.currents)
         && Arrays.equals(index, that.index)
         && Arrays.equals(current, that.current)
-        && Arrays.equals(override, that.override);
+        && Arrays.equals(override, that.override)
+        && count == that.count;
   }
 
   @Override

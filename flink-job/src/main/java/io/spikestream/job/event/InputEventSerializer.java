@@ -30,6 +30,7 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
   private static final int INDEX = 2;
   private static final int CURRENT = 4;
   private static final int OVERRIDE = 8;
+  private static final int COUNT = 16;
 
   private final String[] groupIds;
   private transient Map<String, Integer> indexOf;
@@ -77,6 +78,7 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
     copy.index = from.index == null ? null : from.index.clone();
     copy.current = from.current == null ? null : from.current.clone();
     copy.override = from.override == null ? null : from.override.clone();
+    copy.count = from.count;
     return copy;
   }
 
@@ -103,7 +105,8 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
         (event.currents == null ? 0 : CURRENTS)
             | (event.index == null ? 0 : INDEX)
             | (event.current == null ? 0 : CURRENT)
-            | (event.override == null ? 0 : OVERRIDE));
+            | (event.override == null ? 0 : OVERRIDE)
+            | (event.count == 1 ? 0 : COUNT));
     if (event.currents != null) {
       writeDoubles(event.currents, out);
     }
@@ -115,6 +118,9 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
     }
     if (event.override != null) {
       writeInts(event.override, out);
+    }
+    if (event.count != 1) {
+      out.writeInt(event.count);
     }
   }
 
@@ -138,6 +144,7 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
     reuse.index = (fields & INDEX) != 0 ? readInts(in) : null;
     reuse.current = (fields & CURRENT) != 0 ? readDoubles(in) : null;
     reuse.override = (fields & OVERRIDE) != 0 ? readInts(in) : null;
+    reuse.count = (fields & COUNT) != 0 ? in.readInt() : 1;
     return reuse;
   }
 

@@ -15,6 +15,13 @@ public class ParsedLine {
   /** The dead letter, or null if the line is an event. */
   public DeadLetter deadLetter;
 
+  /**
+   * The record's event-time timestamp in ms when it is not its event's own ({@link Long#MIN_VALUE}
+   * then): a source that batches events sets it so that the watermark moves as it would have moved
+   * over the single events (see {@code io.camera.AddressEventBatcher}).
+   */
+  public long timestamp = Long.MIN_VALUE;
+
   /** For Flink's POJO serializer. */
   public ParsedLine() {}
 
@@ -43,14 +50,18 @@ public class ParsedLine {
    * Long#MIN_VALUE} for a dead letter, which has no event time and must not move the watermark.
    */
   public long timestampMs() {
-    return event != null ? event.timestampMs() : Long.MIN_VALUE;
+    if (event == null) {
+      return Long.MIN_VALUE;
+    }
+    return timestamp != Long.MIN_VALUE ? timestamp : event.timestampMs();
   }
 
   @Override
   public boolean equals(Object other) {
     return other instanceof ParsedLine that
         && Objects.equals(event, that.event)
-        && Objects.equals(deadLetter, that.deadLetter);
+        && Objects.equals(deadLetter, that.deadLetter)
+        && timestamp == that.timestamp;
   }
 
   @Override

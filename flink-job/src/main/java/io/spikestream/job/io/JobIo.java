@@ -6,6 +6,9 @@ import io.spikestream.job.event.DeadLetter;
 import io.spikestream.job.event.EventCodec;
 import io.spikestream.job.event.ParsedLine;
 import io.spikestream.job.event.SpikeRecord;
+import io.spikestream.job.io.camera.CameraFiles;
+import io.spikestream.job.io.camera.CameraFormat;
+import io.spikestream.job.io.camera.CameraRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -87,6 +90,49 @@ public final class JobIo {
   }
 
   /**
+   * A source of the events of event-camera files: a file, or every file in a directory, each
+   * decoded whole and its events batched per step for one group (see {@link CameraFiles}); while
+   * watching a directory, a reader that waits for its next file does not hold the watermark back.
+   *
+   * @param input a file or directory, path or URI
+   * @param format the files' format
+   * @param group the group every event goes to
+   * @param outOfOrdernessMs the input's bounded out-of-orderness, in ms
+   * @param monitorInterval how often to look for new files; null for a bounded read
+   * @return the source
+   */
+  public static Source<ParsedLine, ?, ?> cameraFiles(
+      String input,
+      CameraFormat format,
+      GroupConfig group,
+      long outOfOrdernessMs,
+      Duration monitorInterval) {
+    FileSource.FileSourceBuilder<ParsedLine> source =
+        FileSource.forBulkFileFormat(
+            new CameraFiles(format, group, outOfOrdernessMs), new Path(input));
+    if (monitorInterval == null) {
+      return source.build();
+    }
+    source.monitorContinuously(monitorInterval);
+    return new IdleWhenWaiting<>(source.build(), TypeInformation.of(ParsedLine.class));
+  }
+
+  /**
+   * A source of the events of a Kafka topic whose record values hold event-camera data, each record
+   * decoded on its own (see {@link CameraRecords}); read as {@link #kafka} reads.
+   *
+   * @param kafka the brokers, topic and consumer group
+   * @param format the record values' format
+   * @param group the group every event goes to
+   * @param outOfOrdernessMs the input's bounded out-of-orderness, in ms
+   * @return the source
+   */
+  public static KafkaSource<ParsedLine> kafkaCamera(
+      KafkaOptions kafka, CameraFormat format, GroupConfig group, long outOfOrdernessMs) {
+    return kafkaSource(kafka, new CameraRecords(format, group, outOfOrdernessMs));
+  }
+
+  /**
    * A source of the parsed values of a Kafka topic's records (keys are ignored), read with {@code
    * read_committed}; a new job starts at the group's committed offsets or else at the earliest, a
    * resumed one where its checkpoint says. A record without a value, or whose bytes are not valid
@@ -97,12 +143,17 @@ public final class JobIo {
    * @return the source
    */
   public static KafkaSource<ParsedLine> kafka(KafkaOptions kafka, Map<String, GroupConfig> groups) {
+    return kafkaSource(kafka, new KafkaLines(groups));
+  }
+
+  private static KafkaSource<ParsedLine> kafkaSource(
+      KafkaOptions kafka, KafkaRecordDeserializationSchema<ParsedLine> values) {
     return KafkaSource.<ParsedLine>builder()
         .setBootstrapServers(kafka.bootstrap())
         .setTopics(kafka.inputTopic())
         .setGroupId(kafka.groupId())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new KafkaLines(groups))
+        .setDeserializer(values)
         .setProperty("isolation.level", "read_committed")
         .build();
   }

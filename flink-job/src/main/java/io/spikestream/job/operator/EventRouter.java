@@ -56,12 +56,13 @@ public class EventRouter extends ProcessFunction<ParsedLine, InputEvent>
 
   @Override
   public void processElement(ParsedLine line, Context ctx, Collector<InputEvent> out) {
-    eventsTotal.add(1L);
     if (line.event != null) {
-      routed.inc();
+      eventsTotal.add(line.event.count);
+      routed.inc(line.event.count);
       newestEvent.add(line.event.timestampMs());
       out.collect(line.event);
     } else {
+      eventsTotal.add(1L);
       deadLetters.inc();
       deadLettersTotal.add(1L);
       ctx.output(DEAD_LETTER, line.deadLetter);

@@ -274,8 +274,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     GroupRun run = run(event.group);
     long lastStep = run.lastStep(clockState);
     if (event.step <= lastStep) {
-      late.inc();
-      lateTotal.add(1L);
+      late.inc(event.count);
+      lateTotal.add(event.count);
       output.collect(
           LATE,
           new StreamRecord<>(
@@ -302,8 +302,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     run.lastInputStep = event.step;
     run.lastInput = input;
     markChanged(run);
-    applied.inc();
-    appliedTotal.add(1L);
+    applied.inc(event.count);
+    appliedTotal.add(event.count);
   }
 
   @Override

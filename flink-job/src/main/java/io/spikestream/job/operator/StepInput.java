@@ -59,7 +59,7 @@ public class StepInput {
    */
   public void add(InputEvent event) {
     dirty = true;
-    events++;
+    events += event.count;
     if (event.currents != null) {
       if (dense == null) {
         dense = new double[event.currents.length];

@@ -6,6 +6,7 @@ import io.spikestream.job.config.GroupsFile;
 import io.spikestream.job.config.JobArguments;
 import io.spikestream.job.config.JobOptions;
 import io.spikestream.job.io.JobIo;
+import io.spikestream.job.io.camera.AddressEventBatcher;
 import io.spikestream.job.plot.PlotCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -98,11 +99,34 @@ public final class JobRun {
     Map<String, GroupConfig> groups;
     try {
       groups = GroupsFile.load(options.groups());
+      checkInputGroup(options, groups);
     } catch (IllegalArgumentException e) {
       err.println(PREFIX + e.getMessage());
       return 2;
     }
     return new JobRun(options, groups, err, interactive).execute();
+  }
+
+  /** An event-camera input's group must be in the groups file and take address events. */
+  static void checkInputGroup(JobOptions options, Map<String, GroupConfig> groups) {
+    if (options.cameraFormat() == null) {
+      return;
+    }
+    GroupConfig group = groups.get(options.inputGroup());
+    if (group == null) {
+      throw new IllegalArgumentException(
+          "--input-group '"
+              + options.inputGroup()
+              + "' is not a group of "
+              + options.groups()
+              + " (its groups: "
+              + String.join(", ", groups.keySet())
+              + ")");
+    }
+    String misfit = AddressEventBatcher.misfit(group);
+    if (misfit != null) {
+      throw new IllegalArgumentException(misfit);
+    }
   }
 
   /**

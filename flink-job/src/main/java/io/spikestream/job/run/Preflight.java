@@ -2,7 +2,10 @@ package io.spikestream.job.run;
 
 import io.spikestream.job.config.JobOptions;
 import io.spikestream.job.io.JobIo;
+import io.spikestream.job.io.camera.CameraFormat;
+import io.spikestream.job.io.camera.FormatException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -41,6 +44,9 @@ public final class Preflight {
   public static void check(JobOptions options) throws StartupException {
     if (options.input() != null) {
       checkInput(options.input());
+      if (options.cameraFormat() != null) {
+        checkHeaders(options.input(), options.cameraFormat());
+      }
     }
     if (options.fromSavepoint() != null) {
       checkSavepoint(options.fromSavepoint());
@@ -73,6 +79,44 @@ public final class Preflight {
         files.findAny();
       } catch (IOException e) {
         throw new StartupException("--input " + input + " cannot be listed: " + reason(e));
+      }
+    }
+  }
+
+  /**
+   * Checks that the input's files are of the declared event-camera format: the file, or each file a
+   * directory holds now (hidden files skipped, as Flink's file source skips them).
+   */
+  private static void checkHeaders(String input, CameraFormat format) throws StartupException {
+    Path path = local(input);
+    if (path == null) {
+      return;
+    }
+    List<Path> files;
+    try (Stream<Path> listed = Files.isDirectory(path) ? Files.walk(path) : Stream.of(path)) {
+      files =
+          listed
+              .filter(Files::isRegularFile)
+              .filter(file -> !file.getFileName().toString().startsWith("."))
+              .filter(file -> !file.getFileName().toString().startsWith("_"))
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new StartupException("--input " + input + " cannot be listed: " + reason(e));
+    }
+    byte[] head = new byte[CameraFormat.HEADER_CHECK_BYTES];
+    for (Path file : files) {
+      int length;
+      try (InputStream in = Files.newInputStream(file)) {
+        length = in.readNBytes(head, 0, head.length);
+      } catch (IOException e) {
+        throw new StartupException("cannot read " + file + ": " + reason(e));
+      }
+      try {
+        format.checkHeader(head, length, file.toString());
+      } catch (FormatException e) {
+        throw new StartupException(
+            e.getMessage() + " (--input-format " + format.formatName() + ")");
       }
     }
   }

@@ -69,6 +69,8 @@ class JobOptionsTest {
             new JobOptions(
                 Path.of("g"),
                 "in",
+                "json",
+                null,
                 true,
                 50,
                 "out",

@@ -136,20 +136,30 @@ public final class KafkaBroker implements AutoCloseable {
    * @param records the records; a null value is sent as a record without a value
    */
   public void produce(List<ProducerRecord<String, String>> records) throws Exception {
+    List<ProducerRecord<byte[], byte[]>> raw = new ArrayList<>();
+    for (ProducerRecord<String, String> record : records) {
+      raw.add(
+          new ProducerRecord<>(
+              record.topic(), record.partition(), bytes(record.key()), bytes(record.value())));
+    }
+    produceBytes(raw);
+  }
+
+  /**
+   * Produces records of bytes and waits for each acknowledgement.
+   *
+   * @param records the records; a null value is sent as a record without a value
+   */
+  public void produceBytes(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-      for (ProducerRecord<String, String> record : records) {
-        sent.add(
-            producer.send(
-                new ProducerRecord<>(
-                    record.topic(),
-                    record.partition(),
-                    bytes(record.key()),
-                    bytes(record.value()))));
+      for (ProducerRecord<byte[], byte[]> record : records) {
+        sent.add(producer.send(record));
       }
       for (java.util.concurrent.Future<?> ack : sent) {
         ack.get(60, TimeUnit.SECONDS);

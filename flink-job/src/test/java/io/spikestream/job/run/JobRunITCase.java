@@ -34,7 +34,7 @@ class JobRunITCase {
     }
   }
 
-  Result run(String... args) {
+  static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;

@@ -132,6 +132,13 @@ public final class Evt3Decoder extends ChunkedDecoder {
     if (header == null) {
       return "its % header lines run past " + PropheseeHeader.MAX_BYTES + " bytes";
     }
+    if (header.lines().isEmpty()) {
+      // every RAW recording starts with its header; without one, any bytes would decode as
+      // words, and a file of another kind would run as a stream of damage
+      return "it has no '%' header lines (a RAW recording starts with lines such as '% "
+          + evtClaim
+          + "')";
+    }
     String claim = header.encodingClaim();
     if (claim != null) {
       String lower = claim.toLowerCase(Locale.ROOT);

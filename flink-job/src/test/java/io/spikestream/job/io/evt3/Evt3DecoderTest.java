@@ -293,7 +293,15 @@ class Evt3DecoderTest {
   void shouldAcceptEvt3HeadersAndRejectOthersWithAOneLineMessage() throws FormatException {
     Evt3Decoder.checkHeader(ascii("% evt 3.0\n% end\n"), 16, "a.raw");
     Evt3Decoder.checkHeader(ascii("% format EVT3;height=720;width=1280\n"), 36, "a.raw");
-    Evt3Decoder.checkHeader(new byte[] {0x00, (byte) 0x80}, 2, "headerless.raw");
+    assertThatThrownBy(
+            () -> Evt3Decoder.checkHeader(new byte[] {0x00, (byte) 0x80}, 2, "headerless.raw"))
+        .hasMessage(
+            "headerless.raw: not an EVT 3.0 file: it has no '%' header lines (a RAW recording"
+                + " starts with lines such as '% evt 3.0')");
+    assertRejected(
+        "{\"group\":\"cam\"}\n",
+        "a.raw: not an EVT 3.0 file: it has no '%' header lines (a RAW recording starts with"
+            + " lines such as '% evt 3.0')");
     assertRejected(
         "% Date 2020-09-14\n% evt 2.0\n", "a.raw: not an EVT 3.0 file: its header says evt 2.0");
     assertRejected(
