@@ -30,8 +30,12 @@
 #
 # Environment, read by start (later commands read DIR/conf/config.yaml):
 #   REST_PORT (8081), RPC_PORT (6123), BLOB_PORT (6124), METRICS_PORTS (9250-9260: a port or a
-#   range, one port per process), TASKMANAGERS (2), SLOTS (1 per TaskManager). Any command:
-#   START_TIMEOUT (120 s), STOP_TIMEOUT (20 s), JAVA (java).
+#   range, one port per process), TASKMANAGERS (2), SLOTS (1 per TaskManager).
+#   MVN_ARGS: extra arguments of the Maven build of lib/, split at spaces, e.g.
+#   MVN_ARGS="-Dmaven.repo.local=/path/to/repo -s /path/to/settings.xml" to use the caller's
+#   repository and settings (the nested mvn sees neither otherwise; not MAVEN_ARGS, which
+#   Maven 3.9+ reads by itself and 3.8 ignores). Any command: START_TIMEOUT (120 s),
+#   STOP_TIMEOUT (20 s), JAVA (java).
 #
 # ND4J and its native libraries are in lib/ and loaded parent-first (classloader.parent-first-
 # patterns.additional), so a TaskManager loads its JNI libraries once, whatever jobs it runs.
@@ -146,8 +150,11 @@ rest_url() {
 prepare_lib() {
   if ! compgen -G "$LIB/flink-runtime-*.jar" >/dev/null ||
     ! compgen -G "$PLUGINS/metrics-prometheus/flink-metrics-prometheus-*.jar" >/dev/null; then
+    local mvn_args=()
+    read -r -a mvn_args <<<"${MVN_ARGS:-}"
     echo "cluster.sh: building $LIB and $PLUGINS" >&2
-    mvn -B -q -f "$HERE/pom.xml" package
+    mvn -B -q "${mvn_args[@]}" -f "$HERE/pom.xml" package ||
+      die "building lib/ failed: mvn -B -q ${mvn_args[*]} -f $HERE/pom.xml package (output above)"
   fi
 }
 
