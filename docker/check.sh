@@ -12,7 +12,11 @@
 #    operator's flinkdeployments CRD yaml, validates against its openAPIV3Schema);
 # 5. the files agree with each other (Flink settings, job arguments, paths, the volume) and with
 #    docker/local-cluster/cluster.sh (ports, heartbeats, restarts, parent-first patterns);
-# 6. every job option used is in the job's --help (if flink-job/target/spikestream-job.jar is
+# 6. the Prometheus reporter: the same reporter and port in the image's conf/, compose and k8s,
+#    the port exposed (EXPOSE, published on 127.0.0.1 per container, the pod's "metrics" port
+#    and annotations), the image's plugin jar of the image's Flink version (= the build's), and
+#    the local cluster's reporter, port range and plugin folder;
+# 7. every job option used is in the job's --help (if flink-job/target/spikestream-job.jar is
 #    built).
 #
 # Needs python3 with PyYAML; jsonschema only for the two optional schema checks. Exits 1 if any
@@ -169,7 +173,8 @@ check(not diff, "compose and k8s agree on %d Flink settings" % len(shared), ", "
 for key in ["execution.checkpointing.dir", "execution.checkpointing.savepoint-dir",
             "classloader.parent-first-patterns.additional", "heartbeat.interval",
             "heartbeat.timeout", "restart-strategy.type", "state.backend.type",
-            "pipeline.watermark-alignment.allow-unaligned-source-splits"]:
+            "pipeline.watermark-alignment.allow-unaligned-source-splits",
+            "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port"]:
     check(key in cp and key in fc, "compose and k8s both set " + key)
 
 # the Dockerfile's own parent-first patterns (the image's conf/) are the same
@@ -225,8 +230,58 @@ claims = [v["persistentVolumeClaim"]["claimName"] for v in template.get("volumes
 check(claims and claims[0] in pvcs, "k8s: /checkpoints is mounted from the PVC in the same file")
 check(claims and "ReadWriteMany" in pvcs[claims[0]]["spec"].get("accessModes", []),
       "k8s: the checkpoint PVC is ReadWriteMany (JobManager and TaskManagers on any node)")
-check(services["jobmanager"].get("ports") == ["127.0.0.1:8081:8081"] and cp.get("rest.port") == "8081",
-      "compose: REST/Web UI port 8081 published on 127.0.0.1 only")
+check("127.0.0.1:8081:8081" in services["jobmanager"].get("ports", []) and cp.get("rest.port") == "8081",
+      "compose: REST/Web UI port 8081 published on 127.0.0.1")
+published = [(s, str(p)) for s, svc in services.items() for p in svc.get("ports", [])]
+check(all(p.startswith("127.0.0.1:") for _, p in published),
+      "compose: every published port is on 127.0.0.1 only",
+      ", ".join("%s %s" % sp for sp in published if not sp[1].startswith("127.0.0.1:")))
+
+# ---- 6. the Prometheus reporter ----
+PROM_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"
+for name, conf in [("compose", cp), ("k8s", fc)]:
+    check(conf.get("metrics.reporter.prom.factory.class") == PROM_FACTORY,
+          "%s: metrics.reporter.prom.factory.class is Flink's PrometheusReporterFactory" % name)
+prom_port = str(cp.get("metrics.reporter.prom.port", ""))
+check(re.fullmatch(r"\d+", prom_port) and prom_port == str(fc.get("metrics.reporter.prom.port")),
+      "compose and k8s: the reporter on one port, %s (one Flink process per container or pod)"
+      % prom_port, "compose %s, k8s %s" % (prom_port, fc.get("metrics.reporter.prom.port")))
+# the image's own conf/, written by config-parser-utils.sh
+image_conf = dict(re.findall(r'"-D(metrics\.reporter\.prom\.[\w.]+)=([^"]*)"', dockerfile))
+check(image_conf.get("metrics.reporter.prom.factory.class") == PROM_FACTORY
+      and image_conf.get("metrics.reporter.prom.port") == prom_port,
+      "Dockerfile: the image's conf/ has the same reporter and port", str(image_conf))
+exposed = re.findall(r"^EXPOSE\s+(.*)$", dockerfile, re.M)
+check(prom_port in " ".join(exposed).split(), "Dockerfile: EXPOSE %s" % prom_port)
+# the plugin jar the Dockerfile checks for: the image's Flink version, which the job is built for
+image_version = re.search(r"^FROM flink:(\d+\.\d+\.\d+)-", dockerfile, re.M)
+plugin_jar = re.search(r'test -f "\$FLINK_HOME/plugins/metrics-prometheus/flink-metrics-prometheus-'
+                       r'([\d.]+)\.jar"', dockerfile)
+root_pom = open(os.path.join(os.path.dirname(here), "pom.xml")).read()
+build_version = re.search(r"<flink\.version>([^<]+)</flink\.version>", root_pom)
+check(image_version and plugin_jar and build_version
+      and image_version.group(1) == plugin_jar.group(1) == build_version.group(1),
+      "Dockerfile: the plugin jar it checks for, the image's Flink and the build's flink.version "
+      "are one version", "image %s, plugin jar %s, pom %s" % tuple(
+          m.group(1) if m else None for m in (image_version, plugin_jar, build_version)))
+# compose: every Flink container's reporter published on its own loopback port of the host
+host_ports = {}
+for s in flink_services:
+    ports = [str(p).split(":") for p in services[s].get("ports", [])]
+    host_ports[s] = [p[1] for p in ports if len(p) == 3 and p[2] == prom_port]
+check(all(len(host_ports[s]) == 1 for s in flink_services)
+      and len({host_ports[s][0] for s in flink_services}) == len(flink_services),
+      "compose: each Flink container's port %s published on its own host port (%s)" % (
+          prom_port, ", ".join("%s %s" % (s, "/".join(host_ports[s])) for s in flink_services)))
+# k8s: the port declared on the Flink container, named for a PodMonitor, and in the annotations
+main = [c for c in template.get("containers", []) if c.get("name") == "flink-main-container"]
+metrics_ports = [p for c in main for p in c.get("ports", []) if p.get("name") == "metrics"]
+check(len(metrics_ports) == 1 and str(metrics_ports[0].get("containerPort")) == prom_port,
+      "k8s: flink-main-container declares containerPort %s named metrics" % prom_port)
+annotations = spec.get("podTemplate", {}).get("metadata", {}).get("annotations", {})
+check(annotations.get("prometheus.io/scrape") == "true"
+      and annotations.get("prometheus.io/port") == prom_port,
+      "k8s: pod annotations prometheus.io/scrape and prometheus.io/port %s" % prom_port)
 
 # ---- ... and with docker/local-cluster/cluster.sh ----
 # Assumed when that script is missing; checked against it when it is there.
@@ -235,7 +290,8 @@ assumed = {"rest.port": "8081", "jobmanager.rpc.port": "6123", "blob.server.port
            "restart-strategy.type": "fixed-delay", "restart-strategy.fixed-delay.attempts": "10",
            "restart-strategy.fixed-delay.delay": "1s", "taskmanager.numberOfTaskSlots": "1",
            "jobmanager.memory.process.size": "1024m", "taskmanager.memory.process.size": "1536m",
-           "classloader.parent-first-patterns.additional": "[org.nd4j.,org.bytedeco.]"}
+           "classloader.parent-first-patterns.additional": "[org.nd4j.,org.bytedeco.]",
+           "metrics.reporter.prom.factory.class": PROM_FACTORY}
 cluster_sh = os.path.join(here, "local-cluster", "cluster.sh")
 if os.path.exists(cluster_sh):
     script = open(cluster_sh).read()
@@ -256,6 +312,29 @@ image_values = dict(cp, **{"blob.server.port": "6124"})
 diff = [k for k in assumed if k in local and norm(local[k]) != norm(image_values.get(k))]
 check(not diff, "compose matches %s on %s" % (source, ", ".join(k for k in assumed if k in local)),
       ", ".join("%s: %s vs %s" % (k, local[k], image_values.get(k)) for k in diff))
+if os.path.exists(cluster_sh):
+    # all processes share 127.0.0.1: a range with a port for each default process, apart from
+    # the cluster's other ports
+    m = re.fullmatch(r"(\d+)-(\d+)", local.get("metrics.reporter.prom.port", ""))
+    taskmanagers = int(re.search(r"\$\{TASKMANAGERS:-(\d+)\}", script).group(1))
+    others = {int(local.get(k, 0)) for k in ("rest.port", "jobmanager.rpc.port", "blob.server.port")}
+    check(m and int(m.group(2)) - int(m.group(1)) + 1 >= 1 + taskmanagers
+          and not others & set(range(int(m.group(1)), int(m.group(2)) + 1)),
+          "local cluster: reporter port range %s holds the JobManager and %d TaskManagers, apart "
+          "from its REST, RPC and blob ports" % (local.get("metrics.reporter.prom.port"), taskmanagers))
+    # the plugin: copied by pom.xml into target/plugins/metrics-prometheus, where cluster.sh
+    # points FLINK_PLUGINS_DIR, in the build's Flink version
+    pom = open(os.path.join(here, "local-cluster", "pom.xml")).read()
+    item = re.search(r"<artifactItem>\s*<groupId>org\.apache\.flink</groupId>\s*"
+                     r"<artifactId>flink-metrics-prometheus</artifactId>\s*"
+                     r"<version>\$\{flink\.version\}</version>\s*"
+                     r"<outputDirectory>\$\{project\.build\.directory\}/plugins/metrics-prometheus"
+                     r"</outputDirectory>", pom)
+    check(item, "local-cluster/pom.xml copies flink-metrics-prometheus ${flink.version} to "
+          "target/plugins/metrics-prometheus")
+    check(re.search(r"^PLUGINS=\$HERE/target/plugins$", script, re.M)
+          and re.search(r"^export FLINK_PLUGINS_DIR=\$PLUGINS$", script, re.M),
+          "cluster.sh: FLINK_PLUGINS_DIR is local-cluster/target/plugins")
 if "execution.checkpointing.dir" in local:
     print("note  checkpoint layout: local %s + %s; docker /checkpoints + /checkpoints/savepoints "
           "(one volume holds both)" % (local["execution.checkpointing.dir"],

@@ -3,9 +3,9 @@
 # and two TaskManagers as background JVMs, for local runs and the cluster tests.
 #
 # Usage: docker/local-cluster/cluster.sh COMMAND DIR [ARGS...]
-#   start DIR               build lib/ if missing (mvn -f docker/local-cluster/pom.xml package),
-#                           write DIR/conf, start the JobManager and the TaskManagers and wait
-#                           until all are registered
+#   start DIR               build lib/ and plugins/ if missing (mvn -f docker/local-cluster/pom.xml
+#                           package), write DIR/conf, start the JobManager and the TaskManagers,
+#                           wait until all are registered, print their metrics endpoints
 #   start-taskmanager DIR   start one more TaskManager (e.g. to replace a killed one) and wait
 #                           until it is registered
 #   kill-taskmanager DIR N  SIGKILL TaskManager N (numbered 1, 2, ... in start order)
@@ -15,16 +15,27 @@
 #                             flink DIR stop --savepointPath file://DIR/savepoints JOBID
 #                             flink DIR run -d -s SAVEPOINT -p 2 JAR --groups ...
 #                             flink DIR list | cancel JOBID
+#   metrics DIR             each running process and its Prometheus endpoint, one per line:
+#                           NAME http://127.0.0.1:PORT/metrics
 #   stop DIR                stop every process (SIGTERM, SIGKILL after STOP_TIMEOUT); keeps DIR/log
 #
 # DIR (created if needed) holds conf/ (config.yaml, log4j.properties), log/ (PROCESS.log and
-# PROCESS.out), pids/, plugins/ (empty), tmp/ and the default checkpoints/ and savepoints/.
+# PROCESS.out), pids/, tmp/ and the default checkpoints/ and savepoints/.
 # Ports, all on 127.0.0.1: REST API and Web UI 8081, JobManager RPC 6123, blob server 6124;
-# TaskManagers take free ports.
+# TaskManagers take free ports. Flink's Prometheus reporter (a plugin, from
+# docker/local-cluster/target/plugins) serves each process's metrics on the first free port of
+# 9250-9260 (the order depends on which process starts its reporter first: see 'metrics'); it
+# listens on all interfaces (Flink 2.2's reporter has no bind-address option), the rest of the
+# cluster on 127.0.0.1 only.
 #
 # Environment, read by start (later commands read DIR/conf/config.yaml):
-#   REST_PORT (8081), RPC_PORT (6123), BLOB_PORT (6124), TASKMANAGERS (2), SLOTS (1 per
-#   TaskManager). Any command: START_TIMEOUT (120 s), STOP_TIMEOUT (20 s), JAVA (java).
+#   REST_PORT (8081), RPC_PORT (6123), BLOB_PORT (6124), METRICS_PORTS (9250-9260: a port or a
+#   range, one port per process), TASKMANAGERS (2), SLOTS (1 per TaskManager).
+#   MVN_ARGS: extra arguments of the Maven build of lib/, split at spaces, e.g.
+#   MVN_ARGS="-Dmaven.repo.local=/path/to/repo -s /path/to/settings.xml" to use the caller's
+#   repository and settings (the nested mvn sees neither otherwise; not MAVEN_ARGS, which
+#   Maven 3.9+ reads by itself and 3.8 ignores). Any command: START_TIMEOUT (120 s),
+#   STOP_TIMEOUT (20 s), JAVA (java).
 #
 # ND4J and its native libraries are in lib/ and loaded parent-first (classloader.parent-first-
 # patterns.additional), so a TaskManager loads its JNI libraries once, whatever jobs it runs.
@@ -32,6 +43,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LIB=$HERE/target/lib
+PLUGINS=$HERE/target/plugins
 JAVA=${JAVA:-java}
 START_TIMEOUT=${START_TIMEOUT:-120}
 STOP_TIMEOUT=${STOP_TIMEOUT:-20}
@@ -69,12 +81,15 @@ die() {
 
 write_config() {
   local rest_port=${REST_PORT:-8081} rpc_port=${RPC_PORT:-6123} blob_port=${BLOB_PORT:-6124}
+  local metrics_ports=${METRICS_PORTS:-9250-9260}
+  [[ $metrics_ports =~ ^[0-9]+(-[0-9]+)?$ ]] ||
+    die "METRICS_PORTS '$metrics_ports' is not a port or a range such as 9250-9260"
   for port in "$rest_port" "$rpc_port" "$blob_port"; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       die "port $port on 127.0.0.1 is in use (set REST_PORT, RPC_PORT, BLOB_PORT)"
     fi
   done
-  mkdir -p "$DIR"/{conf,log,pids,plugins,tmp,web-tmp,web-upload,checkpoints,savepoints}
+  mkdir -p "$DIR"/{conf,log,pids,tmp,web-tmp,web-upload,checkpoints,savepoints}
   cp "$HERE/log4j.properties" "$DIR/conf/log4j.properties"
   cat >"$DIR/conf/config.yaml" <<EOF
 # Written by cluster.sh start: a standalone session cluster on 127.0.0.1.
@@ -106,6 +121,11 @@ restart-strategy.type: fixed-delay
 restart-strategy.fixed-delay.attempts: 10
 restart-strategy.fixed-delay.delay: 1 s
 
+# Prometheus: each process takes the first free port of the range (all share 127.0.0.1; a port
+# that another program holds is skipped); 'cluster.sh metrics DIR' lists which took which
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.port: $metrics_ports
+
 # ND4J and JavaCPP come from lib/, even though the job jar has them too: a JNI library can be
 # loaded by one classloader only, and every job gets its own user-code classloader on each
 # TaskManager (child-first, each job would unpack and load another 400 MB copy of ND4J's)
@@ -128,9 +148,13 @@ rest_url() {
 }
 
 prepare_lib() {
-  if ! compgen -G "$LIB/flink-runtime-*.jar" >/dev/null; then
-    echo "cluster.sh: building $LIB" >&2
-    mvn -B -q -f "$HERE/pom.xml" package
+  if ! compgen -G "$LIB/flink-runtime-*.jar" >/dev/null ||
+    ! compgen -G "$PLUGINS/metrics-prometheus/flink-metrics-prometheus-*.jar" >/dev/null; then
+    local mvn_args=()
+    read -r -a mvn_args <<<"${MVN_ARGS:-}"
+    echo "cluster.sh: building $LIB and $PLUGINS" >&2
+    mvn -B -q "${mvn_args[@]}" -f "$HERE/pom.xml" package ||
+      die "building lib/ failed: mvn -B -q ${mvn_args[*]} -f $HERE/pom.xml package (output above)"
   fi
 }
 
@@ -200,6 +224,25 @@ wait_for_taskmanagers() {
   done
 }
 
+# Prints "NAME http://127.0.0.1:PORT/metrics" for each running process, the port from its log's
+# latest start (logs are appended to across restarts); "NAME none (see DIR/log/NAME.log)" if
+# its reporter did not start, e.g. with every port of METRICS_PORTS taken
+metrics_endpoints() {
+  local file name port
+  for file in "$DIR"/pids/*.pid; do
+    [[ -e $file ]] && alive "$file" || continue
+    name=$(basename "$file" .pid)
+    port=$(awk '/ Starting .*\(Version: / { port = "" }
+      /Started PrometheusReporter HTTP server on port / { port = $NF; sub(/\.$/, "", port) }
+      END { print port }' "$DIR/log/$name.log" 2>/dev/null)
+    if [[ -n $port ]]; then
+      echo "$name http://127.0.0.1:$port/metrics"
+    else
+      echo "$name none (see $DIR/log/$name.log)"
+    fi
+  done
+}
+
 fail_with_logs() {
   for log in "$DIR"/log/*.log "$DIR"/log/*.out; do
     if [[ -s $log ]]; then
@@ -236,7 +279,8 @@ stop_all() {
 command=$1
 DIR=$(realpath -m "$2")
 shift 2
-export FLINK_PLUGINS_DIR=$DIR/plugins # none; Flink warns if the directory is missing
+# Flink's plugins (the Prometheus reporter), each in its own folder and classloader
+export FLINK_PLUGINS_DIR=$PLUGINS
 
 case $command in
   start)
@@ -255,12 +299,14 @@ case $command in
     wait_for_taskmanagers "${ids[@]}"
     trap - EXIT
     echo "cluster.sh: JobManager and ${#ids[@]} TaskManagers up; Web UI $(rest_url)"
+    metrics_endpoints | sed 's/^/cluster.sh: metrics of /'
     ;;
   start-taskmanager)
     alive "$DIR/pids/jobmanager.pid" || die "no cluster runs in $DIR"
     id=$(start_taskmanager)
     wait_for_taskmanagers "$id"
     echo "cluster.sh: $id up"
+    metrics_endpoints | grep "^$id " | sed 's/^/cluster.sh: metrics of /' || true
     ;;
   kill-taskmanager)
     [[ $# -eq 1 ]] || die "usage: cluster.sh kill-taskmanager DIR N"
@@ -277,11 +323,15 @@ case $command in
     FLINK_CONF_DIR=$DIR/conf exec "$JAVA" -Xmx512m "${OPTS[@]}" \
       org.apache.flink.client.cli.CliFrontend "$@"
     ;;
+  metrics)
+    alive "$DIR/pids/jobmanager.pid" || die "no cluster runs in $DIR"
+    metrics_endpoints
+    ;;
   stop)
     stop_all
     echo "cluster.sh: stopped; logs in $DIR/log"
     ;;
   *)
-    die "unknown command '$command' (start, start-taskmanager, kill-taskmanager, flink, stop)"
+    die "unknown command '$command' (start, start-taskmanager, kill-taskmanager, flink, metrics, stop)"
     ;;
 esac
