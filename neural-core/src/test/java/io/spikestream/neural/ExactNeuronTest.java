@@ -614,7 +614,7 @@ class ExactNeuronTest {
     source.forward(Nd4j.ones(DataType.FLOAT, 2, 3, 4));
     ExactNeuron target = neuron(new long[] {4, 3}, 2);
     assertRejected(
-        "a spike snapshot of batched shape (2, 3, 4) cannot be restored into "
+        "an ExactNeuron snapshot of batched shape (2, 3, 4) cannot be restored into "
             + "ExactNeuron(shape=(4, 3), batchsz=2, dt=1.0) of batched shape (2, 4, 3)",
         () -> target.restore(source.snapshot()));
     assertArrayEquals(new boolean[24], bools(target.spike()));
