@@ -329,7 +329,8 @@ public abstract class Neuron {
    *
    * @param steps how many zero-input steps to advance, >= 0
    * @throws IllegalArgumentException {@code 'steps' of -1 must be nonnegative}
-   * @throws IllegalStateException if {@link #canSpikeWithoutInput()}; nothing then changes
+   * @throws IllegalStateException if {@code steps > 0} and {@link #canSpikeWithoutInput()}; nothing
+   *     then changes
    */
   public abstract void skipIdle(long steps);
 
