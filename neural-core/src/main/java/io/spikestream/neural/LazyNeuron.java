@@ -42,6 +42,9 @@ abstract class LazyNeuron extends Neuron {
   /** Units found hot while a sparse step runs, added to {@link #hot} at its end. */
   private int[] newlyHot = new int[16];
 
+  /** Unit steps taken by sparse steps and catch-up replays, for tests of what steps cost. */
+  long unitSteps;
+
   private final SparseInput sparse = new SparseInput();
   private int[] spiked = new int[16];
   private int spikedCount;
@@ -97,6 +100,7 @@ abstract class LazyNeuron extends Neuron {
   /** Replays a unit's missed zero-input steps up to {@code target}, jumping at a fixed point. */
   private void catchUp(int unit, long target) {
     for (long t = timeOf(unit); t < target; t++) {
+      unitSteps++;
       if (!idleStep(unit)) {
         break;
       }
@@ -190,6 +194,7 @@ abstract class LazyNeuron extends Neuron {
       }
       catchUp(unit, now);
       stepUnit(unit, sparse);
+      unitSteps++;
       stamps[unit] = step;
       if (!isHot(unit) && !cold(unit)) {
         hotBits[unit >>> 6] |= 1L << unit;
@@ -204,6 +209,7 @@ abstract class LazyNeuron extends Neuron {
       int unit = hot[h];
       if (stamps[unit] != step) {
         stepUnit(unit, sparse);
+        unitSteps++;
         stamps[unit] = step;
       }
       if (cold(unit)) {

@@ -80,7 +80,10 @@ class LIFTest {
     assertTrue(spikes > 0, () -> hyper + ": no spike in " + STEPS + " steps");
   }
 
-  /** validate_spikes_voltagedriven: neurons set above threshold spike on a zero step. */
+  /**
+   * validate_spikes_voltagedriven: neurons set above threshold spike on a zero step (50 mV above:
+   * the reference's 5 mV decays below threshold in one step for some draws of its own ranges).
+   */
   @RepeatedTest(REPETITIONS)
   void neuronsSetAboveThresholdSpike(RepetitionInfo repetition) {
     LinearHyper hyper = hyper(repetition);
@@ -91,7 +94,7 @@ class LIFTest {
     for (int i = 0; i < v.length; i++) {
       mask[i] = random.nextBoolean();
       if (mask[i]) {
-        v[i] = (float) (hyper.threshV() + 5);
+        v[i] = (float) (hyper.threshV() + 50);
       }
     }
     neuron.setVoltage(hyper.array(v));

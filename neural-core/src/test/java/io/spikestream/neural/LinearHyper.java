@@ -106,10 +106,10 @@ record LinearHyper(
     if (random.nextInt(6) == 0) {
       return values;
     }
-    double scale = 4 + 30 * random.nextDouble();
+    double scale = 10 + 30 * random.nextDouble();
     for (int i = 0; i < values.length; i++) {
       if (random.nextInt(3) > 0) {
-        values[i] = (float) (scale * random.nextGaussian() + 0.4 * scale);
+        values[i] = (float) (scale * random.nextGaussian() + 0.8 * scale);
       }
     }
     return values;
