@@ -205,8 +205,7 @@ public abstract class Neuron {
     }
     if (!model.isInstance(snapshot) || !Arrays.equals(snapshot.batchedShape(), batchedShape())) {
       throw new IllegalArgumentException(
-          ("AEIOU".indexOf(snapshot.model().charAt(0)) >= 0 ? "an " : "a ")
-              + snapshot.model()
+          NeuronSnapshot.withArticle(snapshot.model())
               + " snapshot of batched shape "
               + Checks.tuple(snapshot.batchedShape())
               + " cannot be restored into "

@@ -33,8 +33,7 @@ public abstract sealed class NeuronSnapshot permits SpikeSnapshot, LIFSnapshot, 
       Checks.positive("batched_shape[" + i + "]", batchedShape[i]);
       if (product > Neuron.MAX_NEURONS / batchedShape[i]) {
         throw new IllegalArgumentException(
-            "a "
-                + noun
+            withArticle(noun)
                 + " of batched shape "
                 + Checks.tuple(batchedShape)
                 + " holds more than "
@@ -46,8 +45,7 @@ public abstract sealed class NeuronSnapshot permits SpikeSnapshot, LIFSnapshot, 
     this.size = (int) product;
     if (words == null || words.length != wordsFor(size)) {
       throw new IllegalArgumentException(
-          "a "
-              + noun
+          withArticle(noun)
               + " of batched shape "
               + Checks.tuple(batchedShape)
               + " needs "
@@ -58,7 +56,7 @@ public abstract sealed class NeuronSnapshot permits SpikeSnapshot, LIFSnapshot, 
     int tail = size & 63;
     if (tail != 0 && (words[words.length - 1] >>> tail) != 0) {
       throw new IllegalArgumentException(
-          "a " + noun + " of " + size + " neurons has spikes set past its last neuron");
+          withArticle(noun) + " of " + size + " neurons has spikes set past its last neuron");
     }
     this.batchedShape = batchedShape;
     this.words = words;
@@ -143,8 +141,7 @@ public abstract sealed class NeuronSnapshot permits SpikeSnapshot, LIFSnapshot, 
   static float[] requireLength(String noun, String name, float[] values, long length) {
     if (values == null || values.length != length) {
       throw new IllegalArgumentException(
-          "a "
-              + noun
+          withArticle(noun)
               + " needs "
               + length
               + " values of '"
@@ -153,6 +150,14 @@ public abstract sealed class NeuronSnapshot permits SpikeSnapshot, LIFSnapshot, 
               + (values == null ? "null" : values.length));
     }
     return values;
+  }
+
+  /**
+   * @param noun for example {@code ALIF snapshot}
+   * @return the noun after "a" or, before a vowel letter, "an"
+   */
+  static String withArticle(String noun) {
+    return ("AEIOUaeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
   }
 
   /** Equality of float arrays bit for bit (NaN payloads and the sign of zero count). */

@@ -110,10 +110,9 @@ public final class NeuronSnapshotSerializer extends Serializer<NeuronSnapshot> {
     }
     if (!type.isInstance(snapshot)) {
       throw new KryoException(
-          "a "
-              + snapshot.model()
-              + " snapshot was read where a "
-              + type.getSimpleName()
+          NeuronSnapshot.withArticle(snapshot.model())
+              + " snapshot was read where "
+              + NeuronSnapshot.withArticle(type.getSimpleName())
               + " was expected");
     }
     return snapshot;
