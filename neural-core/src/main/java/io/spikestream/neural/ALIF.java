@@ -103,6 +103,14 @@ public final class ALIF extends LazyNeuron {
   /** Where a dense step writes spike bytes; null outside one. */
   private ByteBuffer denseOut;
 
+  /** Voltages at or below this are cold against thresh_eq_v (see LinearKernel.coldLimit). */
+  private final float coldLimit;
+
+  /** Threads a dense step of a batch of one may use. */
+  private final int threads;
+
+  private final DenseChunks chunks = new DenseChunks();
+
   private ALIF(Builder b) {
     super(b.shape, b.batchSize);
     double[] tcs = b.tcAdaptation;
@@ -149,6 +157,8 @@ public final class ALIF extends LazyNeuron {
     threshEq = (float) threshEqV;
     refracPeriod = (float) refracT;
     ohms = (float) resistance;
+    coldLimit = LinearKernel.coldLimit(rest, threshEq);
+    threads = (int) Checks.positive("threads", b.threads);
     increment = new float[k];
     adaptDecay = new float[k];
     for (int idx = 0; idx < k; idx++) {
@@ -425,21 +435,110 @@ public final class ALIF extends LazyNeuron {
     beginDenseStep();
     denseOut = spikes.bytesToOverwrite();
     int positions = (int) count();
-    int batch = batchSize();
-    float[] x = this.inputs;
-    for (int p = 0; p < positions; p++) {
-      for (int b = 0, i = p; b < batch; b++, i += positions) {
-        x[b] = in.get(i);
+    if (batchSize() == 1) {
+      ByteBuffer out = denseOut;
+      DenseChunks.Units[] doubtful =
+          chunks.run(positions, threads, (from, to, list) -> denseSingle(from, to, in, out, list));
+      for (int c = 0; c < chunks.chunks(); c++) {
+        for (int k = 0; k < doubtful[c].count; k++) {
+          int p = doubtful[c].units[k];
+          if (!cold(p)) {
+            addHot(p);
+          }
+        }
       }
-      stepPosition(p, x, DENSE);
-      if (!cold(p)) {
-        addHot(p);
+    } else {
+      int batch = batchSize();
+      float[] x = this.inputs;
+      for (int p = 0; p < positions; p++) {
+        for (int b = 0, i = p; b < batch; b++, i += positions) {
+          x[b] = in.get(i);
+        }
+        stepPosition(p, x, DENSE);
+        if (!cold(p)) {
+          addHot(p);
+        }
       }
     }
     denseOut = null;
     Reference.reachabilityFence(in);
     endDenseStep();
     return spikes.array();
+  }
+
+  /**
+   * The dense step of positions [from, to) of a batch of one, fused into one pass without
+   * data-dependent branches: {@link #stepPosition}'s arithmetic, where the batch mean of one value
+   * is 0 + u (PyTorch's sum starts at 0; dividing by 1 changes nothing).
+   */
+  private void denseSingle(
+      int from, int to, DenseInput in, ByteBuffer out, DenseChunks.Units list) {
+    float[] v = voltage;
+    float[] r = refrac;
+    float[] a = adaptation;
+    int count = adaptations;
+    float limit = coldLimit;
+    if (count == 1) {
+      denseSingleOne(from, to, in, out, list);
+      return;
+    }
+    for (int p = from; p < to; p++) {
+      int k0 = p * count;
+      float theta = threshEq + (count == 1 ? 0f + a[k0] : TorchSum.inner(a, k0, count));
+      float left = LinearKernel.refracLeft(r[p], dt);
+      float vi = v[p];
+      float next = LinearKernel.integrate(vi, in.get(p), rest, decay, ohms);
+      boolean open = left == 0f;
+      boolean spike = open & next >= theta;
+      float updated = spike ? reset : open ? next : vi;
+      float after = spike ? refracPeriod : left;
+      v[p] = updated;
+      r[p] = after;
+      out.put(p, spike ? (byte) 1 : (byte) 0);
+      float fired = spike ? 1f : 0f;
+      boolean kept = after > 0f;
+      boolean nonnegative = true;
+      for (int k = 0; k < count; k++) {
+        float ak = a[k0 + k];
+        float decayed = ak * adaptDecay[k];
+        float na = 0f + ((kept ? ak : decayed) + increment[k] * fired);
+        a[k0 + k] = na;
+        nonnegative &= na >= 0f;
+      }
+      if (!(updated <= limit) | !nonnegative) {
+        list.add(p);
+      }
+    }
+  }
+
+  /** {@link #denseSingle} for one adaptation per neuron, the loop over them unrolled. */
+  private void denseSingleOne(
+      int from, int to, DenseInput in, ByteBuffer out, DenseChunks.Units list) {
+    float[] v = voltage;
+    float[] r = refrac;
+    float[] a = adaptation;
+    float limit = coldLimit;
+    float adaptDecay0 = adaptDecay[0];
+    float increment0 = increment[0];
+    for (int p = from; p < to; p++) {
+      float ap = a[p];
+      float theta = threshEq + (0f + ap);
+      float left = LinearKernel.refracLeft(r[p], dt);
+      float vi = v[p];
+      float next = LinearKernel.integrate(vi, in.get(p), rest, decay, ohms);
+      boolean open = left == 0f;
+      boolean spike = open & next >= theta;
+      float updated = spike ? reset : open ? next : vi;
+      float after = spike ? refracPeriod : left;
+      v[p] = updated;
+      r[p] = after;
+      out.put(p, spike ? (byte) 1 : (byte) 0);
+      float na = 0f + ((after > 0f ? ap : ap * adaptDecay0) + increment0 * (spike ? 1f : 0f));
+      a[p] = na;
+      if (!(updated <= limit) | !(na >= 0f)) {
+        list.add(p);
+      }
+    }
   }
 
   /**
@@ -594,6 +693,18 @@ public final class ALIF extends LazyNeuron {
         return true;
       }
     }
+    // a fixed point needs each copy's voltage and period unchanged by a zero-input step: check
+    // that cheaply before the whole trial step, which only then can come out bit-identical
+    int positions = (int) count();
+    for (int b = 0, i = unit; b < fired.length; b++, i += positions) {
+      float after = LinearKernel.refracLeft(refrac[i], dt);
+      if (!LinearKernel.same(after, refrac[i])
+          || after == 0f
+              && !LinearKernel.same(
+                  LinearKernel.integrate(voltage[i], 0f, rest, decay, ohms), voltage[i])) {
+        return false;
+      }
+    }
     save(unit);
     boolean fixed = stepPosition(unit, null, SILENT) == 0 && same(unit);
     unsave(unit);
@@ -656,6 +767,7 @@ public final class ALIF extends LazyNeuron {
     private double[] spikeIncrement;
     private double resistance = 1.0;
     private int batchSize = 1;
+    private int threads = 1;
 
     private Builder() {}
 
@@ -758,6 +870,17 @@ public final class ALIF extends LazyNeuron {
      */
     public Builder batchSize(int batchSize) {
       this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * @param threads how many threads a dense {@link ALIF#forward} of a batch of one may use, the
+     *     caller's included (the others from the common fork-join pool), for groups of at least
+     *     2<sup>17</sup> neurons; > 0; default 1 (see docs/neuron-benchmarks.md)
+     * @return this builder
+     */
+    public Builder threads(int threads) {
+      this.threads = threads;
       return this;
     }
 

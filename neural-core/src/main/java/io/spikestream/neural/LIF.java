@@ -75,6 +75,14 @@ public final class LIF extends LazyNeuron {
   /** Remaining refractory periods, ms, c-ordered {@code [B, N...]}. */
   private float[] refrac;
 
+  /** Voltages at or below this are cold (see {@code LinearKernel.coldLimit}). */
+  private final float coldLimit;
+
+  /** Threads a dense step may use. */
+  private final int threads;
+
+  private final DenseChunks chunks = new DenseChunks();
+
   private LIF(Builder b) {
     super(b.shape, b.batchSize);
     this.stepTime = Checks.positive("step_time", b.stepTime);
@@ -89,6 +97,8 @@ public final class LIF extends LazyNeuron {
     thresh = (float) threshV;
     refracPeriod = (float) refracT;
     ohms = (float) resistance;
+    coldLimit = LinearKernel.coldLimit(rest, thresh);
+    threads = (int) Checks.positive("threads", b.threads);
     setStepConstants();
     reallocate();
   }
@@ -259,37 +269,45 @@ public final class LIF extends LazyNeuron {
     DenseInput in = DenseInput.of(inputs);
     beginDenseStep();
     ByteBuffer out = spikes.bytesToOverwrite();
-    float[] v = voltage;
-    float[] r = refrac;
-    int n = v.length;
-    for (int i = 0; i < n; i++) {
-      float ri = r[i];
-      float left = LinearKernel.refracLeft(ri, dt);
-      float vi = v[i];
-      byte spike = 0;
-      if (left == 0f) {
-        float next = LinearKernel.integrate(vi, in.get(i), rest, decay, ohms);
-        if (next >= thresh) {
-          spike = 1;
-          v[i] = reset;
-          left = refracPeriod;
-        } else {
-          v[i] = next;
+    DenseChunks.Units[] doubtful =
+        chunks.run(
+            voltage.length, threads, (from, to, list) -> denseRange(from, to, in, out, list));
+    for (int c = 0; c < chunks.chunks(); c++) {
+      for (int k = 0; k < doubtful[c].count; k++) {
+        int i = doubtful[c].units[k];
+        if (!cold(i)) {
+          addHot(i);
         }
-      }
-      // an unchanged period is not stored: most neurons are not refractory, and a store that
-      // changes nothing would still write the cache line back to memory
-      if (Float.floatToRawIntBits(left) != Float.floatToRawIntBits(ri)) {
-        r[i] = left;
-      }
-      out.put(i, spike);
-      if (!LinearKernel.voltageCold(v[i], rest, thresh, decay, ohms) && !fixedWithoutSpike(i)) {
-        addHot(i);
       }
     }
     Reference.reachabilityFence(in);
     endDenseStep();
     return spikes.array();
+  }
+
+  /**
+   * The dense step of neurons [from, to): the rule of the class documentation, written without
+   * data-dependent branches (selects instead), since spikes and refractory periods are as good as
+   * random and a mispredicted branch costs more than the arithmetic of a neuron.
+   */
+  private void denseRange(int from, int to, DenseInput in, ByteBuffer out, DenseChunks.Units list) {
+    float[] v = voltage;
+    float[] r = refrac;
+    float limit = coldLimit;
+    for (int i = from; i < to; i++) {
+      float left = LinearKernel.refracLeft(r[i], dt);
+      float vi = v[i];
+      float next = LinearKernel.integrate(vi, in.get(i), rest, decay, ohms);
+      boolean open = left == 0f;
+      boolean spike = open & next >= thresh;
+      float updated = spike ? reset : open ? next : vi;
+      v[i] = updated;
+      r[i] = spike ? refracPeriod : left;
+      out.put(i, spike ? (byte) 1 : (byte) 0);
+      if (!(updated <= limit)) {
+        list.add(i);
+      }
+    }
   }
 
   /** One step of neuron i with the given input; reports a spike. */
@@ -406,6 +424,7 @@ public final class LIF extends LazyNeuron {
     private Double timeConstant;
     private double resistance = 1.0;
     private int batchSize = 1;
+    private int threads = 1;
 
     private Builder() {}
 
@@ -488,6 +507,18 @@ public final class LIF extends LazyNeuron {
      */
     public Builder batchSize(int batchSize) {
       this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * @param threads how many threads a dense {@link LIF#forward} may use, the caller's included
+     *     (the others from the common fork-join pool), for groups of at least 2<sup>17</sup>
+     *     neurons; > 0; default 1 (a Flink job already runs one thread per slot; see
+     *     docs/neuron-benchmarks.md for what a second thread gains)
+     * @return this builder
+     */
+    public Builder threads(int threads) {
+      this.threads = threads;
       return this;
     }
 

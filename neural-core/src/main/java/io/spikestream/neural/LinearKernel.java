@@ -82,6 +82,25 @@ final class LinearKernel {
     return v < thresh && next <= v;
   }
 
+  /**
+   * The largest voltage below which {@link #voltageCold} holds without computing it: v <= limit
+   * implies v < thresh and, v - rest being exact there (Sterbenz: v within a factor 2 of rest, or
+   * rest = 0), that a zero-input integration cannot raise v: (v - rest) - R*0 is v - rest exactly,
+   * times decay <= 1 it does not grow, and rest plus it rounds to at most rest + (v - rest) = v.
+   * Below rest, the second case of {@link #voltageCold}. A dense step thus judges most neurons with
+   * one comparison and calls {@link #voltageCold} for the rest.
+   *
+   * @return the limit, or -inf where no voltage qualifies (rest >= thresh in float32, or a rest so
+   *     small that halving it is inexact)
+   */
+  static float coldLimit(float rest, float thresh) {
+    if (!(rest < thresh) || (rest != 0f && Math.abs(rest) < Float.MIN_NORMAL * 4)) {
+      return Float.NEGATIVE_INFINITY;
+    }
+    float sterbenz = rest < 0f ? rest * 0.5f : rest > 0f ? rest * 2f : Float.POSITIVE_INFINITY;
+    return Math.min(Math.nextDown(thresh), sterbenz);
+  }
+
   /** Raw bits, so that -0.0 differs from 0.0 and NaN payloads count. */
   static boolean same(float a, float b) {
     return Float.floatToRawIntBits(a) == Float.floatToRawIntBits(b);

@@ -243,4 +243,41 @@ class ALIFTest {
   void toStringReadsAsTheReference() {
     assertEquals("ALIF(shape=(3,), batchsz=4, dt=1.0)", builder().batchSize(4).build().toString());
   }
+
+  /** A dense step split over two threads is the one-thread step, bit for bit. */
+  @Test
+  void twoThreadsStepAsOne() {
+    Neuron[] neurons = new Neuron[2];
+    for (int threads = 1; threads <= 2; threads++) {
+      neurons[threads - 1] =
+          ALIF.builder()
+              .shape(300_000)
+              .stepTime(1)
+              .restV(-65)
+              .resetV(-70)
+              .threshEqV(-50)
+              .refracT(2)
+              .tcMembrane(20)
+              .tcAdaptation(5)
+              .spikeIncrement(2)
+              .threads(threads)
+              .build();
+    }
+    Random random = new Random(SEED);
+    float[] x = new float[300_000];
+    for (int s = 0; s < 12; s++) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) (30 * random.nextGaussian() + 5);
+      }
+      INDArray in = Nd4j.create(x, new long[] {1, x.length}, 'c');
+      neurons[0].forward(in);
+      neurons[1].forward(in);
+      assertArrayEquals(neurons[0].spikedIndices(), neurons[1].spikedIndices());
+      assertEquals(neurons[0].canSpikeWithoutInput(), neurons[1].canSpikeWithoutInput());
+    }
+    assertEquals(neurons[0].snapshot(), neurons[1].snapshot());
+    assertEquals(
+        java.util.Arrays.toString(((LazyNeuron) neurons[0]).hotUnits()),
+        java.util.Arrays.toString(((LazyNeuron) neurons[1]).hotUnits()));
+  }
 }
