@@ -173,10 +173,17 @@ abstract class LazyNeuron extends Neuron {
   /** After a dense step that wrote every spike byte and re-listed the hot units. */
   final void endDenseStep() {
     spikes.markFull();
-    now++;
+    now = Math.addExact(now, 1);
     base = now;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Each listed neuron's unit first replays the zero-input steps it is behind on; then the
+   * listed units and the hot ones take this step, the listed with their summed currents rounded to
+   * float32, the others with zero; every other unit stays behind, cold.
+   */
   @Override
   public final int[] forwardSparse(int[] indices, double[] currents, int count) {
     requireSparseArguments(indices, currents, count);
@@ -184,7 +191,7 @@ abstract class LazyNeuron extends Neuron {
       stamps = new long[unitCount()];
     }
     sparse.load(indices, currents, count);
-    long step = now + 1;
+    long step = Math.addExact(now, 1);
     spikedCount = 0;
     int found = 0;
     for (int k = 0; k < sparse.distinct(); k++) {
@@ -233,6 +240,11 @@ abstract class LazyNeuron extends Neuron {
     return Arrays.copyOf(spiked, spikedCount);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>After a sparse step or a skip this costs the spikes listed; after a dense step, one pass.
+   */
   @Override
   public final int[] spikedIndices() {
     return spikes.indices();
@@ -249,6 +261,14 @@ abstract class LazyNeuron extends Neuron {
     return hotCount > 0;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Only a step counter moves: every unit is cold, so the skipped steps spike nowhere, and each
+   * unit replays them when next touched.
+   *
+   * @throws ArithmeticException past 2<sup>63</sup> - 1 steps in all
+   */
   @Override
   public final void skipIdle(long steps) {
     if (Checks.nonnegative("steps", steps) == 0) {

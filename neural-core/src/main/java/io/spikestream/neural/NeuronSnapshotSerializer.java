@@ -61,6 +61,7 @@ public final class NeuronSnapshotSerializer extends Serializer<NeuronSnapshot> {
     kryo.register(ALIFSnapshot.class, serializer);
   }
 
+  /** Writes the snapshot in this serializer's format version. */
   @Override
   public void write(Kryo kryo, Output output, NeuronSnapshot snapshot) {
     output.writeByte(VERSION);
@@ -84,6 +85,11 @@ public final class NeuronSnapshotSerializer extends Serializer<NeuronSnapshot> {
     }
   }
 
+  /**
+   * Reads a snapshot of a format version this serializer reads.
+   *
+   * @throws KryoException on an unknown version or model, an invalid shape or corrupt bits
+   */
   @Override
   public NeuronSnapshot read(Kryo kryo, Input input, Class<? extends NeuronSnapshot> type) {
     int version = input.readByte();

@@ -38,12 +38,18 @@ public final class SpikeSnapshotSerializer extends Serializer<SpikeSnapshot> {
     setAcceptsNull(false);
   }
 
+  /** Writes the snapshot in this serializer's format version. */
   @Override
   public void write(Kryo kryo, Output output, SpikeSnapshot snapshot) {
     output.writeByte(VERSION);
     NeuronSnapshotSerializer.writeShapeAndSpikes(output, snapshot);
   }
 
+  /**
+   * Reads a snapshot of a format version this serializer reads.
+   *
+   * @throws KryoException on an unknown version or model, an invalid shape or corrupt bits
+   */
   @Override
   public SpikeSnapshot read(Kryo kryo, Input input, Class<? extends SpikeSnapshot> type) {
     int version = input.readByte();
