@@ -45,6 +45,70 @@ public final class Checks {
   }
 
   /**
+   * Checks that a floating-point value is zero or greater; NaN fails.
+   *
+   * @param name the argument's display name, for example {@code refrac_t}
+   * @param value the value to check
+   * @return {@code value}
+   * @throws IllegalArgumentException {@code 'name' of value must be nonnegative}
+   */
+  public static double nonnegative(String name, double value) {
+    if (!(value >= 0.0)) {
+      throw new IllegalArgumentException(
+          "'" + name + "' of " + repr(value) + " must be nonnegative");
+    }
+    return value;
+  }
+
+  /**
+   * Checks that an integer value is zero or greater.
+   *
+   * @param name the argument's display name, for example {@code steps}
+   * @param value the value to check
+   * @return {@code value}
+   * @throws IllegalArgumentException {@code 'name' of value must be nonnegative}
+   */
+  public static long nonnegative(String name, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("'" + name + "' of " + value + " must be nonnegative");
+    }
+    return value;
+  }
+
+  /**
+   * Checks that a floating-point value is a number, not NaN; infinities pass.
+   *
+   * @param name the argument's display name, for example {@code spike_increment[0]}
+   * @param value the value to check
+   * @return {@code value}
+   * @throws IllegalArgumentException {@code 'name' of nan must be a number}
+   */
+  public static double number(String name, double value) {
+    if (Double.isNaN(value)) {
+      throw new IllegalArgumentException("'" + name + "' of nan must be a number");
+    }
+    return value;
+  }
+
+  /**
+   * Checks that a floating-point value is a number other than zero (-0.0 is zero). The reference
+   * lets NaN through this check; here it fails, as a number must.
+   *
+   * @param name the argument's display name, for example {@code resistance}
+   * @param value the value to check
+   * @return {@code value}
+   * @throws IllegalArgumentException {@code 'name' of 0.0 must be nonzero}, or {@code 'name' of nan
+   *     must be a number}
+   */
+  public static double nonzero(String name, double value) {
+    number(name, value);
+    if (value == 0.0) {
+      throw new IllegalArgumentException("'" + name + "' of " + repr(value) + " must be nonzero");
+    }
+    return value;
+  }
+
+  /**
    * Checks that one value is less than another named value; NaN on either side fails.
    *
    * @param name the checked argument's display name, for example {@code rest_v}

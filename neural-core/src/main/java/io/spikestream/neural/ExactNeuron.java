@@ -1,6 +1,5 @@
 package io.spikestream.neural;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -43,36 +42,11 @@ public final class ExactNeuron extends Neuron {
   private final double restV;
   private final double threshV;
 
-  /** Action potentials of the last step, BOOL, c-ordered {@code [B, N...]}. */
-  private INDArray spikeBuffer;
+  /** Action potentials of the last step, c-ordered {@code [B, N...]}. */
+  private SpikeBuffer spikes;
 
-  /** A direct view of {@link #spikeBuffer}'s memory, one byte per neuron, for Java-side reads. */
-  private ByteBuffer spikeBytes;
-
-  /**
-   * Zeros to clear the whole spike buffer with, for a sparse step after a full step or a restore;
-   * allocated on first use.
-   */
-  private byte[] silence;
-
-  /**
-   * The neurons whose spike bytes are set, when known: the first {@link #setCount} entries, after a
-   * sparse step or a clear; {@code setCount < 0} after a full step or a restore. A sparse step then
-   * clears just those bytes: the whole buffer was most of the memory that a step with a few events
-   * touched.
-   */
-  private int[] setSpikes = new int[8];
-
-  private int setCount;
-
-  /** Sparse steps of at most this many currents sum them without {@link #sparseSums}. */
-  private static final int SMALL_SPARSE_STEP = 16;
-
-  /**
-   * Per-neuron sums of a sparse step's currents, all zero between steps; allocated by the first
-   * sparse step that lists more than {@link #SMALL_SPARSE_STEP} currents.
-   */
-  private double[] sparseSums;
+  /** The summed currents of a sparse step. */
+  private final SparseInput sparse = new SparseInput();
 
   private SpikeKernel kernel;
 
@@ -96,11 +70,8 @@ public final class ExactNeuron extends Neuron {
 
   @Override
   protected void reallocate() {
-    spikeBuffer = Nd4j.create(DataType.BOOL, batchedShape(), 'c');
-    // little-endian: byte i of an 8-byte word is neuron word*8 + i, in bits 8i..8i+7
-    spikeBytes = spikeBuffer.data().asNio().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    kernel = new SpikeKernel(spikeBuffer);
-    setCount = 0; // a new buffer is all zeros
+    spikes = new SpikeBuffer(batchedShape());
+    kernel = new SpikeKernel(spikes.arrayToOverwrite());
   }
 
   /**
@@ -143,9 +114,12 @@ public final class ExactNeuron extends Neuron {
     FloatBuffer values = voltage.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     float thresh = (float) threshV;
     float rest = (float) restV;
-    int n = spikeBytes.capacity();
+    int n = spikes.size();
     for (int i = 0; i < n; i++) {
-      values.put(i, spikeBytes.get(i) != 0 ? thresh : rest);
+      values.put(i, rest);
+    }
+    for (int i : spikes.indices()) {
+      values.put(i, thresh);
     }
     return voltage;
   }
@@ -185,13 +159,12 @@ public final class ExactNeuron extends Neuron {
    */
   @Override
   public INDArray spike() {
-    return spikeBuffer;
+    return spikes.array();
   }
 
   @Override
   public void clear() {
-    spikeBuffer.assign(false);
-    setCount = 0;
+    spikes.clear();
   }
 
   /**
@@ -232,147 +205,61 @@ public final class ExactNeuron extends Neuron {
     } else {
       kernel.positive(inputs);
     }
-    setCount = -1;
-    return spikeBuffer;
+    spikes.markFull();
+    return spikes.array();
   }
 
   /**
-   * Runs one step whose input currents are zero except at listed neurons: neuron {@code indices[j]}
-   * receives {@code currents[j]}, and a neuron listed more than once the float64 sum of its
-   * currents in list order, starting from 0. The spikes and state are those of {@link
-   * #forward(INDArray) forward} over the dense input holding those sums; the cost is proportional
-   * to {@code count} plus the spikes of the previous step, which it clears (the whole buffer after
-   * a full step or a restore), not one comparison per neuron.
+   * {@inheritDoc}
    *
-   * <p>This is the step for streams of sparse events: it needs no input array of the group's size
-   * and returns the spiking neurons as indices, as such a stream would emit them.
-   *
-   * @param indices flat c-order indices into the batched shape {@code [B, N...]}; repeats allowed
-   * @param currents presynaptic currents, I(t), in nA, one per entry of {@code indices}
-   * @param count how many entries of {@code indices} and {@code currents} to use, from the start
-   * @return the flat indices of the neurons that spiked, ascending, without repeats: what {@link
-   *     #spikedIndices()} returns after this step
-   * @throws IllegalArgumentException if an array is null, {@code count} is out of {@code [0,
-   *     min(indices.length, currents.length)]} or an index is out of range; the state is then
-   *     unchanged
+   * <p>Here a neuron spikes where its summed current is positive (NaN, 0 and -0.0 are not), and the
+   * step costs the listed entries plus clearing the spikes the previous sparse step set: no input
+   * array of the group's size and no native call. After a dense step the old spike bytes are left
+   * for the next read of {@link #spike} to clear.
    */
+  @Override
   public int[] forwardSparse(int[] indices, double[] currents, int count) {
-    if (indices == null || currents == null) {
-      throw new IllegalArgumentException(
-          "'" + (indices == null ? "indices" : "currents") + "' must not be null");
-    }
-    if (count < 0 || count > Math.min(indices.length, currents.length)) {
-      throw new IllegalArgumentException(
-          "'count' of "
-              + count
-              + " is out of range [0, "
-              + Math.min(indices.length, currents.length)
-              + "]");
-    }
-    int n = spikeBytes.capacity();
-    for (int j = 0; j < count; j++) {
-      if (indices[j] < 0 || indices[j] >= n) {
-        throw new IllegalArgumentException(
-            "index " + indices[j] + " is out of range [0, " + n + ")");
-      }
-    }
-    if (setCount >= 0) {
-      for (int j = 0; j < setCount; j++) {
-        spikeBytes.put(setSpikes[j], (byte) 0);
-      }
-    } else {
-      if (silence == null || silence.length != n) {
-        silence = new byte[n];
-      }
-      spikeBytes.put(0, silence);
-    }
-    setCount = 0;
-    if (count == 1) {
-      // NaN, 0 and -0.0 are not positive, as in forward
-      if (currents[0] > 0) {
-        spikeBytes.put(indices[0], (byte) 1);
-        setSpikes[0] = indices[0];
-        setCount = 1;
-        return new int[] {indices[0]};
-      }
-      return new int[0];
-    }
-    int[] spiked = new int[count];
+    requireSparseArguments(indices, currents, count);
+    sparse.load(indices, currents, count);
+    int[] spiked = new int[sparse.distinct()];
     int spiking = 0;
-    if (count <= SMALL_SPARSE_STEP) {
-      // each neuron's sum at its first listing, from its later ones: no memory of the group's
-      // size to touch, which is what a step with few events would otherwise mostly wait for
-      for (int j = 0; j < count; j++) {
-        int i = indices[j];
-        if (listedBefore(indices, j)) {
-          continue;
-        }
-        double sum = 0.0;
-        for (int k = j; k < count; k++) {
-          if (indices[k] == i) {
-            sum += currents[k];
-          }
-        }
-        if (sum > 0) {
-          spikeBytes.put(i, (byte) 1);
-          spiked[spiking++] = i;
-        }
-      }
-    } else {
-      if (sparseSums == null || sparseSums.length != n) {
-        sparseSums = new double[n];
-      }
-      for (int j = 0; j < count; j++) {
-        sparseSums[indices[j]] += currents[j];
-      }
-      for (int j = 0; j < count; j++) {
-        int i = indices[j];
-        if (sparseSums[i] > 0 && spikeBytes.get(i) == 0) {
-          spikeBytes.put(i, (byte) 1);
-          spiked[spiking++] = i;
-        }
-      }
-      for (int j = 0; j < count; j++) {
-        sparseSums[indices[j]] = 0.0;
+    for (int k = 0; k < sparse.distinct(); k++) {
+      if (sparse.sum(k) > 0) {
+        spiked[spiking++] = sparse.neuron(k);
       }
     }
+    sparse.clear();
     Arrays.sort(spiked, 0, spiking);
-    if (setSpikes.length < spiking) {
-      setSpikes = new int[Math.max(spiking, 2 * setSpikes.length)];
-    }
-    System.arraycopy(spiked, 0, setSpikes, 0, spiking);
-    setCount = spiking;
+    spikes.setSparse(spiked, spiking);
     return Arrays.copyOf(spiked, spiking);
   }
 
-  private static boolean listedBefore(int[] indices, int j) {
-    for (int k = 0; k < j; k++) {
-      if (indices[k] == indices[j]) {
-        return true;
-      }
-    }
+  @Override
+  public int[] spikedIndices() {
+    return spikes.indices();
+  }
+
+  /**
+   * Always false: a neuron spikes only where its input is positive.
+   *
+   * @return false
+   */
+  @Override
+  public boolean canSpikeWithoutInput() {
     return false;
   }
 
   /**
-   * Indices of the neurons that spiked in the last step, in ascending order.
+   * {@inheritDoc}
    *
-   * @return flat c-order indices into the batched shape {@code [B, N...]}
+   * <p>An ExactNeuron has no dynamics, so this only drops the last step's spikes when {@code steps
+   * > 0}, in time proportional to the spikes a sparse step set (O(1) after a dense step).
    */
-  public int[] spikedIndices() {
-    long[] words = packSpikes();
-    int spiking = 0;
-    for (long word : words) {
-      spiking += Long.bitCount(word);
+  @Override
+  public void skipIdle(long steps) {
+    if (Checks.nonnegative("steps", steps) > 0) {
+      spikes.clear();
     }
-    int[] indices = new int[spiking];
-    int k = 0;
-    for (int w = 0; w < words.length; w++) {
-      for (long word = words[w]; word != 0; word &= word - 1) {
-        indices[k++] = (w << 6) + Long.numberOfTrailingZeros(word);
-      }
-    }
-    return indices;
   }
 
   /**
@@ -380,63 +267,21 @@ public final class ExactNeuron extends Neuron {
    *
    * @return an immutable snapshot of the spikes, with the batched shape they belong to
    */
+  @Override
   public SpikeSnapshot snapshot() {
-    return SpikeSnapshot.owning(batchedShape(), packSpikes());
-  }
-
-  /**
-   * The spike buffer as bits, neuron i in bit {@code i % 64} of word {@code i / 64}. Reads eight
-   * neurons at a time and skips all-silent runs: most neurons do not spike in most steps.
-   */
-  private long[] packSpikes() {
-    int n = spikeBytes.capacity();
-    long[] words = new long[SpikeSnapshot.wordsFor(n)];
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-      long eight = spikeBytes.getLong(i);
-      if (eight != 0) {
-        // each nonzero byte to 1 in its low bit, then the eight low bits gathered into one
-        // byte by a multiplication (byte b to bit b), shifted to the neurons' place in the word
-        long ones =
-            (((eight & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL | eight) & 0x8080808080808080L)
-                >>> 7;
-        long bits = (ones * 0x0102040810204080L) >>> 56;
-        words[i >>> 6] |= bits << (i & 63);
-      }
-    }
-    for (; i < n; i++) {
-      if (spikeBytes.get(i) != 0) {
-        words[i >>> 6] |= 1L << i;
-      }
-    }
-    return words;
+    return SpikeSnapshot.owning(batchedShape(), spikes.pack());
   }
 
   /**
    * Replaces the spike buffer with a snapshot's.
    *
-   * @param snapshot spikes taken from a neuron of the same batched shape
-   * @throws IllegalArgumentException if the snapshot's batched shape differs from this neuron's;
-   *     the state is then unchanged
+   * @param snapshot spikes taken from an ExactNeuron of the same batched shape
+   * @throws IllegalArgumentException if the snapshot is of another model or batched shape; the
+   *     state is then unchanged
    */
-  public void restore(SpikeSnapshot snapshot) {
-    if (snapshot == null) {
-      throw new IllegalArgumentException("'snapshot' must not be null");
-    }
-    if (!Arrays.equals(snapshot.batchedShape(), batchedShape())) {
-      throw new IllegalArgumentException(
-          "a spike snapshot of batched shape "
-              + Checks.tuple(snapshot.batchedShape())
-              + " cannot be restored into "
-              + this
-              + " of batched shape "
-              + Checks.tuple(batchedShape()));
-    }
-    int n = spikeBytes.capacity();
-    for (int i = 0; i < n; i++) {
-      spikeBytes.put(i, snapshot.isSpike(i) ? (byte) 1 : (byte) 0);
-    }
-    setCount = -1;
+  @Override
+  public void restore(NeuronSnapshot snapshot) {
+    spikes.restore(requireRestorable(snapshot, SpikeSnapshot.class));
   }
 
   /** Builds an {@link ExactNeuron}; every setter returns this builder. */

@@ -12,6 +12,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * millivolts (mV), refractory periods and the step time in milliseconds (ms), input currents in
  * nanoamperes (nA).
  *
+ * <p>Beyond Inferno, every model offers what a stream of sparse events needs: {@link
+ * #forwardSparse} steps a group whose input is zero except at a few neurons, in time proportional
+ * to those neurons; {@link #skipIdle} advances any number of zero-input steps in O(1) when {@link
+ * #canSpikeWithoutInput} says none of them can spike; {@link #snapshot} and {@link #restore} carry
+ * the whole state, for example into Flink managed state through {@link NeuronSnapshotSerializer}. A
+ * group stepped that way is exactly, bit for bit, the group stepped every step with zero input in
+ * the steps between.
+ *
  * <p>Instances are not thread-safe: one thread steps a neuron group.
  */
 public abstract class Neuron {
@@ -100,10 +108,18 @@ public abstract class Neuron {
     Checks.positive("batchsz", batchSize);
     multiplyWithinLimit(count, batchSize, shape);
     if (batchSize != this.batchSize) {
+      beforeBatchSizeChange();
       this.batchSize = batchSize;
       reallocate();
     }
   }
+
+  /**
+   * Called before the batch size changes, with the old batch size still in place: a model whose
+   * state outlives the change (ALIF's adaptations) brings it up to date here. Does nothing unless
+   * overridden.
+   */
+  protected void beforeBatchSizeChange() {}
 
   /**
    * Shape of the state arrays and of the inputs: the batch size followed by the shape.
@@ -140,6 +156,64 @@ public abstract class Neuron {
               + Checks.tuple(expected));
     }
     return array;
+  }
+
+  /**
+   * Checks the arguments of {@link #forwardSparse}, so that a rejected step changes nothing.
+   *
+   * @param indices flat c-order indices into the batched shape
+   * @param currents currents, one per index
+   * @param count how many entries to use
+   * @throws IllegalArgumentException if an array is null, {@code count} is out of {@code [0,
+   *     min(indices.length, currents.length)]} or one of the first {@code count} indices is out of
+   *     range
+   */
+  protected final void requireSparseArguments(int[] indices, double[] currents, int count) {
+    if (indices == null || currents == null) {
+      throw new IllegalArgumentException(
+          "'" + (indices == null ? "indices" : "currents") + "' must not be null");
+    }
+    if (count < 0 || count > Math.min(indices.length, currents.length)) {
+      throw new IllegalArgumentException(
+          "'count' of "
+              + count
+              + " is out of range [0, "
+              + Math.min(indices.length, currents.length)
+              + "]");
+    }
+    long n = count() * batchSize;
+    for (int j = 0; j < count; j++) {
+      if (indices[j] < 0 || indices[j] >= n) {
+        throw new IllegalArgumentException(
+            "index " + indices[j] + " is out of range [0, " + n + ")");
+      }
+    }
+  }
+
+  /**
+   * Checks that a snapshot belongs to this group's model and batched shape.
+   *
+   * @param snapshot the snapshot to restore
+   * @param model the snapshot class this model restores
+   * @return the snapshot, cast
+   * @throws IllegalArgumentException naming both models or both batched shapes
+   */
+  protected final <S extends NeuronSnapshot> S requireRestorable(
+      NeuronSnapshot snapshot, Class<S> model) {
+    if (snapshot == null) {
+      throw new IllegalArgumentException("'snapshot' must not be null");
+    }
+    if (!model.isInstance(snapshot) || !Arrays.equals(snapshot.batchedShape(), batchedShape())) {
+      throw new IllegalArgumentException(
+          NeuronSnapshot.withArticle(snapshot.model())
+              + " snapshot of batched shape "
+              + Checks.tuple(snapshot.batchedShape())
+              + " cannot be restored into "
+              + this
+              + " of batched shape "
+              + Checks.tuple(batchedShape()));
+    }
+    return model.cast(snapshot);
   }
 
   /** Reallocates the state arrays, in the resting state, after the batch size changed. */
@@ -205,6 +279,93 @@ public abstract class Neuron {
    * @return the spikes of this step, BOOL, {@code [B, N...]}
    */
   public abstract INDArray forward(INDArray inputs);
+
+  /**
+   * Runs one step whose input currents are zero except at listed neurons: neuron {@code indices[j]}
+   * receives {@code currents[j]}, and a neuron listed more than once the float64 sum of its
+   * currents in list order, starting from 0.0. The spikes and state are those of {@link
+   * #forward(INDArray) forward} over the dense input holding those sums (models that compute in
+   * float32 round each sum to float32 once). The cost is proportional to {@code count}, plus the
+   * neurons that can spike without input (see {@link #canSpikeWithoutInput}) and the zero-input
+   * steps that listed neurons still have to catch up on; never a pass over the whole group.
+   *
+   * <p>This is the step for streams of sparse events: it needs no input array of the group's size
+   * and returns the spiking neurons as indices, as such a stream would emit them. With {@code
+   * count} 0 it is an explicit zero-input step.
+   *
+   * @param indices flat c-order indices into the batched shape {@code [B, N...]}; repeats allowed
+   * @param currents presynaptic currents, I(t), in nA, one per entry of {@code indices}
+   * @param count how many entries of {@code indices} and {@code currents} to use, from the start
+   * @return the flat indices of the neurons that spiked, ascending, without repeats, in a new
+   *     array: what {@link #spikedIndices()} returns after this step
+   * @throws IllegalArgumentException if an array is null, {@code count} is out of {@code [0,
+   *     min(indices.length, currents.length)]} or an index is out of range; the state is then
+   *     unchanged
+   */
+  public abstract int[] forwardSparse(int[] indices, double[] currents, int count);
+
+  /**
+   * Indices of the neurons that spiked in the last step, in ascending order.
+   *
+   * @return flat c-order indices into the batched shape {@code [B, N...]}, in a new array
+   */
+  public abstract int[] spikedIndices();
+
+  /**
+   * Whether some neuron could spike in a coming zero-input step. Sound: when it says false, no
+   * number of zero-input steps from the present state spikes, so {@link #skipIdle} may jump over
+   * them. It may say true where no spike would come (each model's documentation gives its
+   * argument).
+   *
+   * @return true if some zero-input step from now might spike
+   */
+  public abstract boolean canSpikeWithoutInput();
+
+  /**
+   * Advances {@code steps} zero-input steps in O(1): neurons catch up on them, exactly, when next
+   * touched (by a step, a read of their state or a snapshot). Afterwards {@link #spike} holds no
+   * spike if {@code steps > 0}; 0 steps change nothing.
+   *
+   * @param steps how many zero-input steps to advance, >= 0
+   * @throws IllegalArgumentException {@code 'steps' of -1 must be nonnegative}
+   * @throws IllegalStateException if {@code steps > 0} and {@link #canSpikeWithoutInput()}; nothing
+   *     then changes
+   */
+  public abstract void skipIdle(long steps);
+
+  /**
+   * Captures the whole state as of the last step (neurons behind on idle steps caught up first).
+   *
+   * @return an immutable snapshot naming this model and batched shape
+   */
+  public abstract NeuronSnapshot snapshot();
+
+  /**
+   * Replaces the whole state with a snapshot's.
+   *
+   * @param snapshot taken from a group of the same model and batched shape
+   * @throws IllegalArgumentException if the snapshot is of another model or batched shape (both
+   *     named); the state is then unchanged
+   */
+  public abstract void restore(NeuronSnapshot snapshot);
+
+  /**
+   * The message of {@link #skipIdle}'s refusal.
+   *
+   * @param hot how many neurons could spike without input
+   * @param example the flat index of one of them
+   * @return a message naming the group, the count and the neuron
+   */
+  protected final String cannotSkipMessage(long hot, long example) {
+    return "cannot skip idle steps: "
+        + this
+        + " can spike without input ("
+        + hot
+        + (hot == 1 ? " neuron" : " neurons")
+        + ", for example flat index "
+        + example
+        + ")";
+  }
 
   /**
    * The hyperparameters shown inside {@link #toString}, as the reference's {@code extra_repr}.

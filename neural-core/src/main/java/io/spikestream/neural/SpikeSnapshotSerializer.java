@@ -7,8 +7,10 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 
 /**
- * Kryo 5 serializer of {@link SpikeSnapshot}: a versioned header and the spikes bit-packed, about
- * {@code B * count / 8} bytes in all.
+ * Kryo 5 serializer of an {@link ExactNeuron}'s {@link SpikeSnapshot} in format version 1: a
+ * versioned header and the spikes bit-packed, about {@code B * count / 8} bytes in all. Kept so
+ * that state written with it stays readable and writable as it was; {@link
+ * NeuronSnapshotSerializer} reads this format too and writes every model.
  *
  * <p>Format, version 1:
  *
@@ -16,7 +18,7 @@ import com.esotericsoftware.kryo.io.Output;
  *   byte      format version (1)
  *   varint    rank of the batched shape, 1..32
  *   varlong   each size of the batched shape, > 0
- *   long[]    ceil(B * count / 64) words, little-endian bit order (see SpikeSnapshot)
+ *   long[]    ceil(B * count / 64) words, little-endian bit order (see NeuronSnapshot)
  * </pre>
  *
  * A stream of another version, an invalid shape or stray bits fail with a {@link KryoException}
@@ -28,7 +30,7 @@ public final class SpikeSnapshotSerializer extends Serializer<SpikeSnapshot> {
   public static final int VERSION = 1;
 
   /** The most dimensions a batched shape may have in a serialized snapshot. */
-  public static final int MAX_RANK = 32;
+  public static final int MAX_RANK = NeuronSnapshotSerializer.MAX_RANK;
 
   /** Creates the serializer; snapshots are immutable, so Kryo's copy returns the same object. */
   public SpikeSnapshotSerializer() {
@@ -36,18 +38,18 @@ public final class SpikeSnapshotSerializer extends Serializer<SpikeSnapshot> {
     setAcceptsNull(false);
   }
 
+  /** Writes the snapshot in this serializer's format version. */
   @Override
   public void write(Kryo kryo, Output output, SpikeSnapshot snapshot) {
     output.writeByte(VERSION);
-    long[] shape = snapshot.batchedShape();
-    output.writeVarInt(shape.length, true);
-    for (long size : shape) {
-      output.writeVarLong(size, true);
-    }
-    long[] words = snapshot.words();
-    output.writeLongs(words, 0, words.length);
+    NeuronSnapshotSerializer.writeShapeAndSpikes(output, snapshot);
   }
 
+  /**
+   * Reads a snapshot of a format version this serializer reads.
+   *
+   * @throws KryoException on an unknown version or model, an invalid shape or corrupt bits
+   */
   @Override
   public SpikeSnapshot read(Kryo kryo, Input input, Class<? extends SpikeSnapshot> type) {
     int version = input.readByte();
@@ -59,25 +61,6 @@ public final class SpikeSnapshotSerializer extends Serializer<SpikeSnapshot> {
               + VERSION
               + ")");
     }
-    int rank = input.readVarInt(true);
-    if (rank < 1 || rank > MAX_RANK) {
-      throw new KryoException("spike snapshot rank " + rank + " is out of [1, " + MAX_RANK + "]");
-    }
-    long[] shape = new long[rank];
-    long neurons = 1;
-    for (int i = 0; i < rank; i++) {
-      shape[i] = input.readVarLong(true);
-      if (shape[i] <= 0 || neurons > Neuron.MAX_NEURONS / shape[i]) {
-        throw new KryoException(
-            "spike snapshot size " + shape[i] + " at dimension " + i + " is invalid");
-      }
-      neurons *= shape[i];
-    }
-    long[] words = input.readLongs(SpikeSnapshot.wordsFor(neurons));
-    try {
-      return SpikeSnapshot.owning(shape, words);
-    } catch (IllegalArgumentException e) {
-      throw new KryoException("corrupt spike snapshot: " + e.getMessage(), e);
-    }
+    return NeuronSnapshotSerializer.readExact(input);
   }
 }

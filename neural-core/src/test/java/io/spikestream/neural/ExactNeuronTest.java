@@ -614,7 +614,7 @@ class ExactNeuronTest {
     source.forward(Nd4j.ones(DataType.FLOAT, 2, 3, 4));
     ExactNeuron target = neuron(new long[] {4, 3}, 2);
     assertRejected(
-        "a spike snapshot of batched shape (2, 3, 4) cannot be restored into "
+        "an ExactNeuron snapshot of batched shape (2, 3, 4) cannot be restored into "
             + "ExactNeuron(shape=(4, 3), batchsz=2, dt=1.0) of batched shape (2, 4, 3)",
         () -> target.restore(source.snapshot()));
     assertArrayEquals(new boolean[24], bools(target.spike()));
@@ -639,5 +639,27 @@ class ExactNeuronTest {
     }
     assertFalse(bools(neuron.spike())[0] && bools(neuron.spike())[1]);
     assertTrue(neuron.spike().shape().length == 2);
+  }
+
+  /** The model-generic idle API: nothing can spike without input, a skip only drops the spikes. */
+  @RepeatedTest(REPETITIONS)
+  void idleStepsDropTheSpikesAndNothingElse(RepetitionInfo repetition) {
+    RandomHyper hyper = hyper(repetition);
+    ExactNeuron neuron = hyper.build();
+    assertFalse(neuron.canSpikeWithoutInput());
+    INDArray x = Nd4j.rand(DataType.FLOAT, hyper.batchedShape()).subi(0.5);
+    neuron.forward(x);
+    int[] spiked = neuron.spikedIndices();
+    neuron.skipIdle(0);
+    assertArrayEquals(spiked, neuron.spikedIndices(), hyper::toString);
+    neuron.skipIdle(Long.MAX_VALUE);
+    assertFalse(neuron.canSpikeWithoutInput());
+    assertArrayEquals(new int[0], neuron.spikedIndices(), hyper::toString);
+    assertArrayEquals(new boolean[hyper.neurons()], bools(neuron.spike()), hyper::toString);
+    // an explicit zero-input step equals the skip of one step
+    neuron.forward(x);
+    neuron.forwardSparse(new int[0], new double[0], 0);
+    assertArrayEquals(new boolean[hyper.neurons()], bools(neuron.spike()), hyper::toString);
+    assertThrows(IllegalArgumentException.class, () -> neuron.skipIdle(-1));
   }
 }
