@@ -13,8 +13,8 @@ import io.spikestream.job.event.SpikeRecord;
 import io.spikestream.job.io.JobIo;
 import io.spikestream.job.io.camera.CameraFormat;
 import io.spikestream.job.operator.EventRouter;
+import io.spikestream.job.operator.NeuronStateSerializers;
 import io.spikestream.job.operator.NeuronStepOperator;
-import io.spikestream.job.operator.SpikeStateSerializers;
 import io.spikestream.job.operator.StepWatermarks;
 import io.spikestream.job.run.JobRun;
 import java.net.URI;
@@ -150,7 +150,7 @@ public final class SpikestreamJob {
    * @param env the environment to build into
    */
   public void build(StreamExecutionEnvironment env) {
-    SpikeStateSerializers.register(env.getConfig().getSerializerConfig());
+    NeuronStateSerializers.register(env.getConfig().getSerializerConfig());
 
     // ---- input lines, parsed; event time per input split (file, Kafka partition) ----
     boolean aligned =

@@ -18,9 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A user's run dies by SIGKILL mid-stream; they resume it from its last retained checkpoint with
- * {@code --from-savepoint} and get exactly the output of an uninterrupted run. The job runs in a
- * child JVM through its real {@code main}, on its embedded MiniCluster.
+ * A user's run of LIF groups dies by SIGKILL mid-stream; they resume it from its last retained
+ * checkpoint with {@code --from-savepoint} and get exactly the output of an uninterrupted run. The
+ * job runs in a child JVM through its real {@code main}, on its embedded MiniCluster.
  */
 class KillAndResumeITCase {
 
@@ -78,7 +78,8 @@ class KillAndResumeITCase {
   @ValueSource(strings = {"hashmap", "rocksdb"})
   void resumingAKilledRunFromItsLastCheckpointGivesTheUninterruptedOutput(String backend)
       throws Exception {
-    RandomEvents events = new RandomEvents(SEED + 3, 300_000, 3);
+    // LIF groups: their state is voltages and refractory periods, not spikes alone
+    RandomEvents events = RandomEvents.lif(SEED + 3, 300_000, 3);
     Files.writeString(dir.resolve("groups.yaml"), events.groupsYaml());
     Files.write(dir.resolve("events.jsonl"), events.lines);
     Path output = dir.resolve("out");

@@ -36,6 +36,26 @@ public final class RandomEvents {
    * @param outOfOrdernessMs how far behind the newest event time an event may come, in ms
    */
   public RandomEvents(long seed, int events, long outOfOrdernessMs) {
+    this(seed, events, outOfOrdernessMs, false);
+  }
+
+  /**
+   * Events of four LIF groups (their override events are dead letters, as a LIF takes none).
+   *
+   * @param seed the random seed (print it in failures)
+   * @param events how many valid events
+   * @param outOfOrdernessMs how far behind the newest event time an event may come, in ms
+   * @return the stream
+   */
+  public static RandomEvents lif(long seed, int events, long outOfOrdernessMs) {
+    return new RandomEvents(seed, events, outOfOrdernessMs, true);
+  }
+
+  /** A leaky group that fires, refracts and leaks over the streams' currents (about ±1 nA). */
+  static final io.spikestream.job.config.NeuronSpec.Lif LIF =
+      new io.spikestream.job.config.NeuronSpec.Lif(-60, -65, -50, 1.0, 10, 12);
+
+  private RandomEvents(long seed, int events, long outOfOrdernessMs, boolean lif) {
     random = new Random(seed);
     double[] stepTimes = {1.0, 0.5, 2.5, 0.3};
     for (int g = 0; g < 4; g++) {
@@ -44,15 +64,25 @@ public final class RandomEvents {
         shape[d] = 1 + random.nextInt(6);
       }
       GroupConfig group =
-          new GroupConfig(
-              "group-" + g,
-              "exact",
-              shape,
-              1 + random.nextInt(2),
-              stepTimes[g],
-              -65.0,
-              -50.0,
-              g * 3.25);
+          lif
+              ? new GroupConfig(
+                  "group-" + g,
+                  LIF,
+                  shape,
+                  1 + random.nextInt(2),
+                  stepTimes[g],
+                  g * 3.25,
+                  GroupConfig.DEFAULT_EVENT_CURRENT,
+                  1)
+              : new GroupConfig(
+                  "group-" + g,
+                  "exact",
+                  shape,
+                  1 + random.nextInt(2),
+                  stepTimes[g],
+                  -65.0,
+                  -50.0,
+                  g * 3.25);
       groups.put(group.id(), group);
     }
     List<GroupConfig> list = new ArrayList<>(groups.values());
@@ -159,6 +189,11 @@ public final class RandomEvents {
           .add(event);
     }
     List<String> expected = new ArrayList<>();
+    if (groups.values().iterator().next().neuron()
+        instanceof io.spikestream.job.config.NeuronSpec.Lif) {
+      steps.forEach((id, byStep) -> expected.addAll(steppedEveryStep(groups.get(id), byStep)));
+      return expected;
+    }
     steps.forEach(
         (id, byStep) ->
             byStep.forEach(
@@ -184,6 +219,32 @@ public final class RandomEvents {
                           new SpikeRecord(id, step, group.stepStart(step), indices, null)));
                 }));
     return expected;
+  }
+
+  /**
+   * A group's spike records as its neurons stepped every step from step 0 give them: each step's
+   * per-neuron float64 sums in arrival order as a dense input, zero in the steps without events; a
+   * record for each step with events, and for each step without in which a neuron spiked.
+   */
+  static List<String> steppedEveryStep(GroupConfig group, TreeMap<Long, List<InputEvent>> steps) {
+    io.spikestream.neural.Neuron neuron = group.newNeuron();
+    int n = group.neurons();
+    List<String> records = new ArrayList<>();
+    long last = steps.isEmpty() ? -1 : steps.lastKey();
+    for (long step = 0; step <= last || neuron.canSpikeWithoutInput(); step++) {
+      List<InputEvent> events = steps.get(step);
+      double[] input = events == null ? new double[n] : perStepSums(events, n);
+      neuron.forward(
+          org.nd4j.linalg.factory.Nd4j.create(
+              input, group.batchedShape(), org.nd4j.linalg.api.buffer.DataType.DOUBLE));
+      int[] spiked = neuron.spikedIndices();
+      if (events != null || spiked.length > 0) {
+        records.add(
+            EventCodec.format(
+                new SpikeRecord(group.id(), step, group.stepStart(step), spiked, null)));
+      }
+    }
+    return records;
   }
 
   /**
@@ -219,6 +280,32 @@ public final class RandomEvents {
   public String groupsYaml() {
     StringBuilder yaml = new StringBuilder("groups:\n");
     for (GroupConfig g : groups.values()) {
+      if (g.neuron() instanceof io.spikestream.job.config.NeuronSpec.Lif lif) {
+        yaml.append("  - {id: ")
+            .append(g.id())
+            .append(", model: lif, shape: ")
+            .append(Arrays.toString(g.shape()))
+            .append(", batch_size: ")
+            .append(g.batchSize())
+            .append(", step_time: ")
+            .append(g.stepTime())
+            .append(", rest_v: ")
+            .append(lif.restV())
+            .append(", reset_v: ")
+            .append(lif.resetV())
+            .append(", thresh_v: ")
+            .append(lif.threshV())
+            .append(", refrac_t: ")
+            .append(lif.refracT())
+            .append(", time_constant: ")
+            .append(lif.timeConstant())
+            .append(", resistance: ")
+            .append(lif.resistance())
+            .append(", t0: ")
+            .append(g.t0())
+            .append("}\n");
+        continue;
+      }
       yaml.append("  - {id: ")
           .append(g.id())
           .append(", model: exact, shape: ")
@@ -228,9 +315,9 @@ public final class RandomEvents {
           .append(", step_time: ")
           .append(g.stepTime())
           .append(", rest_v: ")
-          .append(g.restV())
+          .append(((io.spikestream.job.config.NeuronSpec.Exact) g.neuron()).restV())
           .append(", thresh_v: ")
-          .append(g.threshV())
+          .append(((io.spikestream.job.config.NeuronSpec.Exact) g.neuron()).threshV())
           .append(", t0: ")
           .append(g.t0())
           .append("}\n");

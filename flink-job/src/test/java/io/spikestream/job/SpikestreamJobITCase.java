@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The whole job on a MiniCluster with real files: exact output, faults and rescaling. */
@@ -47,6 +48,12 @@ class SpikestreamJobITCase {
             "{\"group\":\"cochlea\",\"step\":2,\"t\":1.0,\"spikes\":[9,10,11,12,13,14,15]}");
     assertThat(OutputFiles.lines(output.resolve(JobIo.DEAD_LETTER))).hasSize(4);
     assertThat(OutputFiles.lines(output.resolve(JobIo.LATE))).isEmpty();
+  }
+
+  private static RandomEvents random(String model, long seed, int events) {
+    return model.equals("lif")
+        ? RandomEvents.lif(seed, events, 3)
+        : new RandomEvents(seed, events, 3);
   }
 
   private RandomEvents write(RandomEvents events) throws Exception {
@@ -89,9 +96,9 @@ class SpikestreamJobITCase {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"hashmap", "rocksdb"})
-  void aFailureMidStreamGivesTheFaultFreeOutput(String backend) throws Exception {
-    RandomEvents events = write(new RandomEvents(SEED + 1, 6000, 3));
+  @CsvSource({"exact, hashmap", "exact, rocksdb", "lif, hashmap", "lif, rocksdb"})
+  void aFailureMidStreamGivesTheFaultFreeOutput(String model, String backend) throws Exception {
+    RandomEvents events = write(random(model, SEED + 1, 6000));
     Path output = dir.resolve("out");
     JobRuns.build(
             options(
@@ -111,9 +118,10 @@ class SpikestreamJobITCase {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"hashmap", "rocksdb"})
-  void savepointHalfwayThenRescaleOneToTwoGivesTheStraightOutput(String backend) throws Exception {
-    RandomEvents events = write(new RandomEvents(SEED + 2, 6000, 3));
+  @CsvSource({"exact, hashmap", "exact, rocksdb", "lif, hashmap", "lif, rocksdb"})
+  void savepointHalfwayThenRescaleOneToTwoGivesTheStraightOutput(String model, String backend)
+      throws Exception {
+    RandomEvents events = write(random(model, SEED + 2, 6000));
     Path output = dir.resolve("out");
     JobOptions first =
         options(

@@ -1,7 +1,9 @@
 package io.spikestream.neural;
 
 import java.util.Arrays;
+import org.nd4j.common.config.ND4JClassLoading;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A group of neurons with a common mode of dynamics, simulated one step at a time: the JVM
@@ -41,6 +43,10 @@ public abstract class Neuron {
    *     positive}, {@code 'batch_size' of 0 must be positive}) or a group too large to hold
    */
   protected Neuron(long[] shape, int batchSize) {
+    // ND4J looks its services up through the class loader that was the thread's context loader
+    // when it first ran; in a host that gives each job a class loader of its own and closes it
+    // with the job (Flink), a later job's ND4J would look through a closed one
+    ND4JClassLoading.setNd4jClassloaderFromClass(Nd4j.class);
     if (shape == null) {
       throw new IllegalArgumentException("'shape' must not be null");
     }

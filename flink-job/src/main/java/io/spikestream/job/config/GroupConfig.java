@@ -1,7 +1,7 @@
 package io.spikestream.job.config;
 
 import io.spikestream.neural.Checks;
-import io.spikestream.neural.ExactNeuron;
+import io.spikestream.neural.Neuron;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -14,12 +14,10 @@ import java.util.Arrays;
  * of a step always agree.
  *
  * @param id the group id, the stream's key; non-empty
- * @param model the neuron model; only {@code exact}
+ * @param neuron the neuron model and its hyperparameters
  * @param shape the group's shape without the batch, N...
  * @param batchSize the batch size, B; > 0
  * @param stepTime length of a simulation step, Δt, in ms; finite, > 0
- * @param restV membrane voltage at rest, in mV
- * @param threshV membrane voltage shown where a neuron spiked, in mV; > restV
  * @param t0 event time at which step 0 starts, in ms
  * @param eventCurrent the current an address event (of a camera input) adds to its neuron in its
  *     step, in nA; finite
@@ -28,12 +26,10 @@ import java.util.Arrays;
  */
 public record GroupConfig(
     String id,
-    String model,
+    NeuronSpec neuron,
     long[] shape,
     int batchSize,
     double stepTime,
-    double restV,
-    double threshV,
     double t0,
     double eventCurrent,
     int pool)
@@ -43,10 +39,11 @@ public record GroupConfig(
   public static final double DEFAULT_EVENT_CURRENT = 1.0;
 
   /**
-   * A group whose address events are not pooled and add {@value #DEFAULT_EVENT_CURRENT} nA each.
+   * An ExactNeuron group whose address events are not pooled and add {@value
+   * #DEFAULT_EVENT_CURRENT} nA each.
    *
    * @param id the group id
-   * @param model the neuron model
+   * @param model {@code exact}
    * @param shape the shape without the batch
    * @param batchSize the batch size
    * @param stepTime the step length, in ms
@@ -63,11 +60,25 @@ public record GroupConfig(
       double restV,
       double threshV,
       double t0) {
-    this(id, model, shape, batchSize, stepTime, restV, threshV, t0, DEFAULT_EVENT_CURRENT, 1);
+    this(
+        id, exact(model, restV, threshV), shape, batchSize, stepTime, t0, DEFAULT_EVENT_CURRENT, 1);
   }
 
-  /** The only model so far. */
-  public static final String EXACT = "exact";
+  private static NeuronSpec exact(String model, double restV, double threshV) {
+    if (!model.equals(NeuronSpec.Exact.NAME)) {
+      throw new IllegalArgumentException("only an exact model takes just rest_v and thresh_v");
+    }
+    return new NeuronSpec.Exact(restV, threshV);
+  }
+
+  /**
+   * The model's name.
+   *
+   * @return {@code exact}, {@code lif} or {@code alif}
+   */
+  public String model() {
+    return neuron.name();
+  }
 
   /**
    * The largest event time magnitude accepted, in ms (2^53: beyond it, doubles skip whole
@@ -161,30 +172,22 @@ public record GroupConfig(
   }
 
   /**
-   * A new neuron of this group's model and hyperparameters, at rest.
+   * A new neuron group of this group's model and hyperparameters, at rest.
    *
-   * @return the neuron
+   * @return the neurons, of batched shape {@link #batchedShape}
    */
-  public ExactNeuron newNeuron() {
-    return ExactNeuron.builder()
-        .shape(shape)
-        .stepTime(stepTime)
-        .restV(restV)
-        .threshV(threshV)
-        .batchSize(batchSize)
-        .build();
+  public Neuron newNeuron() {
+    return neuron.newNeuron(shape, batchSize, stepTime);
   }
 
   @Override
   public boolean equals(Object other) {
     return other instanceof GroupConfig that
         && id.equals(that.id)
-        && model.equals(that.model)
+        && neuron.equals(that.neuron)
         && Arrays.equals(shape, that.shape)
         && batchSize == that.batchSize
         && Double.compare(stepTime, that.stepTime) == 0
-        && Double.compare(restV, that.restV) == 0
-        && Double.compare(threshV, that.threshV) == 0
         && Double.compare(t0, that.t0) == 0
         && Double.compare(eventCurrent, that.eventCurrent) == 0
         && pool == that.pool;
@@ -199,18 +202,14 @@ public record GroupConfig(
   public String toString() {
     return "GroupConfig(id="
         + id
-        + ", model="
-        + model
+        + ", neuron="
+        + neuron
         + ", shape="
         + Checks.tuple(shape)
         + ", batch_size="
         + batchSize
         + ", step_time="
         + Checks.repr(stepTime)
-        + ", rest_v="
-        + Checks.repr(restV)
-        + ", thresh_v="
-        + Checks.repr(threshV)
         + ", t0="
         + Checks.repr(t0)
         + ", event_current="

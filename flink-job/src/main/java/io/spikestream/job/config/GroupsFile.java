@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads and validates the groups file ({@code --groups}), YAML or JSON:
@@ -20,7 +20,7 @@ import java.util.Set;
  * <pre>
  * groups:
  *   - id: retina        # the key; unique
- *     model: exact      # the only model for now
+ *     model: exact      # exact, lif or alif, with the model's own fields (Inferno's names)
  *     shape: [32, 32]
  *     batch_size: 1     # default 1
  *     step_time: 1.0    # ms, > 0
@@ -36,18 +36,9 @@ import java.util.Set;
  */
 public final class GroupsFile {
 
-  private static final Set<String> FIELDS =
-      Set.of(
-          "id",
-          "model",
-          "shape",
-          "batch_size",
-          "step_time",
-          "rest_v",
-          "thresh_v",
-          "t0",
-          "event_current",
-          "pool");
+  /** The fields of every group; each model adds its own (see {@link NeuronSpec#fields}). */
+  private static final List<String> GROUP_FIELDS =
+      List.of("id", "model", "shape", "batch_size", "step_time", "t0", "event_current", "pool");
 
   private GroupsFile() {}
 
@@ -126,22 +117,32 @@ public final class GroupsFile {
     if (id.isEmpty()) {
       throw new IllegalArgumentException("'id' must not be empty");
     }
+    String model = text(node, "model", null);
+    if (!NeuronSpec.MODELS.contains(model)) {
+      throw new IllegalArgumentException(
+          "'model' '"
+              + model
+              + "' is not known (known: "
+              + String.join(", ", NeuronSpec.MODELS)
+              + ")");
+    }
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
-      if (!FIELDS.contains(name)) {
-        throw new IllegalArgumentException("unknown field '" + name + "'");
+      if (!GROUP_FIELDS.contains(name) && !fieldsOf(model).contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown field '"
+                + name
+                + "' (a "
+                + model
+                + " group has: "
+                + String.join(", ", fieldsOf(model))
+                + ")");
       }
-    }
-    String model = text(node, "model", null);
-    if (!model.equals(GroupConfig.EXACT)) {
-      throw new IllegalArgumentException(
-          "'model' '" + model + "' is not known (known: " + GroupConfig.EXACT + ")");
     }
     long[] shape = shape(node);
     long batchSize = Checks.positive("batch_size", integer(node, "batch_size", 1));
     double stepTime = Checks.positive("step_time", finite(node, "step_time", null));
-    double threshV = finite(node, "thresh_v", null);
-    double restV = Checks.lessThan("rest_v", finite(node, "rest_v", null), "thresh_v", threshV);
+    NeuronSpec neuron = neuron(model, node, stepTime);
     double t0 = finite(node, "t0", 0.0);
     if (Math.abs(t0) > GroupConfig.MAX_TIME_MS) {
       throw new IllegalArgumentException("'t0' of " + Checks.repr(t0) + " is out of range");
@@ -169,7 +170,84 @@ public final class GroupsFile {
       throw new IllegalArgumentException("'pool' of " + pool + " is too large");
     }
     return new GroupConfig(
-        id, model, shape, (int) batchSize, stepTime, restV, threshV, t0, eventCurrent, (int) pool);
+        id, neuron, shape, (int) batchSize, stepTime, t0, eventCurrent, (int) pool);
+  }
+
+  private static List<String> fieldsOf(String model) {
+    return switch (model) {
+      case NeuronSpec.Lif.NAME -> new NeuronSpec.Lif(0, 0, 0, 0, 0, 0).fields();
+      case NeuronSpec.Alif.NAME -> new NeuronSpec.Alif(0, 0, 0, 0, 0, null, null, 0).fields();
+      default -> new NeuronSpec.Exact(0, 0).fields();
+    };
+  }
+
+  /**
+   * The model's hyperparameters, checked as neural-core checks them (Inferno's messages, NaN
+   * rejected), by making one neuron of the model.
+   */
+  private static NeuronSpec neuron(String model, JsonNode node, double stepTime) {
+    NeuronSpec neuron =
+        switch (model) {
+          case NeuronSpec.Lif.NAME ->
+              new NeuronSpec.Lif(
+                  number(node, "rest_v", null),
+                  number(node, "reset_v", null),
+                  number(node, "thresh_v", null),
+                  number(node, "refrac_t", null),
+                  number(node, "time_constant", null),
+                  number(node, "resistance", 1.0));
+          case NeuronSpec.Alif.NAME ->
+              new NeuronSpec.Alif(
+                  number(node, "rest_v", null),
+                  number(node, "reset_v", null),
+                  number(node, "thresh_eq_v", null),
+                  number(node, "refrac_t", null),
+                  number(node, "tc_membrane", null),
+                  numbers(node, "tc_adaptation"),
+                  numbers(node, "spike_increment"),
+                  number(node, "resistance", 1.0));
+          default -> {
+            double threshV = finite(node, "thresh_v", null);
+            double restV =
+                Checks.lessThan("rest_v", finite(node, "rest_v", null), "thresh_v", threshV);
+            yield new NeuronSpec.Exact(restV, threshV);
+          }
+        };
+    neuron.newNeuron(new long[] {1}, 1, stepTime);
+    return neuron;
+  }
+
+  /** A number, NaN and infinities included (the model's own checks reject them by name). */
+  private static double number(JsonNode node, String field, Double fallback) {
+    if (fallback != null && !node.has(field)) {
+      return fallback;
+    }
+    JsonNode value = required(node, field);
+    if (!value.isNumber()) {
+      throw new IllegalArgumentException("'" + field + "' must be a number, got " + value);
+    }
+    return value.doubleValue();
+  }
+
+  /** A number or a non-empty list of numbers. */
+  private static double[] numbers(JsonNode node, String field) {
+    JsonNode value = required(node, field);
+    if (value.isNumber()) {
+      return new double[] {value.doubleValue()};
+    }
+    if (!value.isArray() || value.isEmpty()) {
+      throw new IllegalArgumentException(
+          "'" + field + "' must be a number or a non-empty list of numbers, got " + value);
+    }
+    double[] values = new double[value.size()];
+    for (int i = 0; i < values.length; i++) {
+      if (!value.get(i).isNumber()) {
+        throw new IllegalArgumentException(
+            "'" + field + "[" + i + "]' must be a number, got " + value.get(i));
+      }
+      values[i] = value.get(i).doubleValue();
+    }
+    return values;
   }
 
   private static JsonNode required(JsonNode node, String field) {

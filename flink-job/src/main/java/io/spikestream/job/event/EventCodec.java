@@ -276,6 +276,14 @@ public final class EventCodec {
     }
     checkRange("index", fields.index, neurons);
     checkRange("override", fields.override, neurons);
+    if (fields.override != null && !group.neuron().takesOverrides()) {
+      throw new BadEventException(
+          "'override' is for exact groups; group '"
+              + group.id()
+              + "' is a "
+              + group.model()
+              + " group, whose spikes come from its dynamics");
+    }
 
     InputEvent event = new InputEvent();
     event.group = group.id();

@@ -43,6 +43,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * @param <SplitT> the splits
  * @param <EnumChkT> the enumerator's checkpoints
  */
+@SuppressWarnings("try") // a SourceReader closes with Exception, as Flink declares it
 public final class IdleWhenWaiting<T, SplitT extends SourceSplit, EnumChkT>
     implements Source<T, SplitT, EnumChkT>, ResultTypeQueryable<T> {
 

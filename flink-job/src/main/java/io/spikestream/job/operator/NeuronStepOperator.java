@@ -4,12 +4,9 @@ import io.spikestream.job.config.GroupConfig;
 import io.spikestream.job.event.InputEvent;
 import io.spikestream.job.event.LateEvent;
 import io.spikestream.job.event.SpikeRecord;
-import io.spikestream.neural.ExactNeuron;
+import io.spikestream.neural.NeuronSnapshot;
 import io.spikestream.neural.SpikeSnapshot;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,22 +31,20 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The keyed neuron operator: for each group (the key) it bins input events into simulation steps of
- * event time, runs each step on an {@link ExactNeuron} once the watermark passes its end, and emits
- * one {@link SpikeRecord} per step that received events.
+ * The keyed neuron operator, the Flink part of a group's run: for each group (the key) it bins
+ * input events into simulation steps of event time, hands each step to the group's {@link
+ * GroupStepper} once the watermark passes its end, and emits one {@link SpikeRecord} per step that
+ * received events (and per idle step in which a neuron spiked without input, which only an ALIF
+ * can).
  *
- * <p>Per group it keeps, as Flink managed keyed state: the spike buffer ({@link #SPIKES},
- * bit-packed through neural-core's Kryo serializer), the group's clock, the last step run ({@link
- * #CLOCK}), and the inputs of pending steps ({@link #PENDING}). A step's events are superposed:
- * currents summed, overrides united; if any event carries an override, the step's spikes are the
- * override. Steps run in order; an event whose step already ran goes to {@link #LATE}. Steps
- * without events need no work: an ExactNeuron step without input spikes nothing, so only the clock
- * moves past them.
+ * <p>Per group it keeps, as Flink managed keyed state: the neurons' state after the last step
+ * ({@link #NEURON}, any model, through neural-core's Kryo serializer), the group's clock, the last
+ * step run ({@link #CLOCK}), the inputs of pending steps ({@link #PENDING}) and whether idle steps
+ * are due after the last step ({@link #IDLE}). A step's events are superposed: currents summed,
+ * overrides united; if any event carries an override, the step's spikes are the override. Steps run
+ * in order; an event whose step already ran goes to {@link #LATE}.
  *
  * <p>Between checkpoints the operator works on its own copy of that state in memory and writes what
  * changed into Flink's keyed state just before each checkpoint or savepoint barrier ({@link
@@ -58,9 +53,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * of a step when steps have few events. Everything a checkpoint holds is in keyed state, so
  * recovery, savepoints and rescaling work as with state written at once; after a restore, the
  * pending steps are read back into memory in {@link #open}. Steps run on the watermark, in order of
- * their due time, and at the end of the input all pending steps run. With a flush interval, all
- * pending steps also run once no event has arrived for that long (wall-clock time): a live stream's
- * newest step then need not wait for an event of a later step.
+ * their due time, and at the end of the input all pending steps run (and the idle steps of groups
+ * whose neurons can still spike without input, until none can). With a flush interval, all pending
+ * steps also run once no event has arrived for that long (wall-clock time): a live stream's newest
+ * step then need not wait for an event of a later step.
+ *
+ * <p>State written before neuron models other than ExactNeuron existed (a spike buffer, {@link
+ * #LEGACY_SPIKES}) is read where a group has no {@link #NEURON} state yet, and replaced by it.
  *
  * <p>It counts the run's {@link RunCounters#APPLIED}, {@link RunCounters#LATE}, {@link
  * RunCounters#STEPS} and {@link RunCounters#SPIKES} (kept in operator state, exact across restarts)
@@ -74,9 +73,29 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   /** Events whose step had already run, with the reason. */
   public static final OutputTag<LateEvent> LATE = new OutputTag<>("late") {};
 
-  /** The group's spike buffer after its last step. */
-  static final ValueStateDescriptor<SpikeSnapshot> SPIKES =
-      new ValueStateDescriptor<>("spikes", SpikeStateSerializers.spikeSnapshotSerializer());
+  /** The group's neurons after its last step. */
+  static final ValueStateDescriptor<NeuronSnapshot> NEURON =
+      new ValueStateDescriptor<>("neuron state", NeuronStateSerializers.neuronSnapshotSerializer());
+
+  /**
+   * The ExactNeuron spike buffer of state written before other models existed: read where {@link
+   * #NEURON} is empty, cleared once replaced.
+   */
+  static final ValueStateDescriptor<SpikeSnapshot> LEGACY_SPIKES =
+      new ValueStateDescriptor<>("spikes", NeuronStateSerializers.legacySpikeSnapshotSerializer());
+
+  /**
+   * Set while the step after the group's last one must run even without input (some neuron can
+   * spike without input), so that a restore schedules it.
+   */
+  static final ValueStateDescriptor<Boolean> IDLE =
+      new ValueStateDescriptor<>("idle steps due", Types.BOOLEAN);
+
+  /**
+   * The most idle steps in a row a group runs after its last input before it stops for this pass
+   * (with a warning): a neuron that can spike without input for longer than that is not expected.
+   */
+  static final long MAX_IDLE_STEPS_IN_A_ROW = 10_000_000;
 
   /** The last step run of the group. */
   static final ValueStateDescriptor<Long> CLOCK =
@@ -86,14 +105,13 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   static final MapStateDescriptor<Long, StepInput> PENDING =
       new MapStateDescriptor<>("pending steps", Types.LONG, TypeInformation.of(StepInput.class));
 
-  private static final int[] NO_INDICES = new int[0];
-  private static final double[] NO_CURRENTS = new double[0];
-
   private final Map<String, GroupConfig> groups;
   private final boolean emitVoltage;
   private final long flushIdleMs;
 
-  private transient ValueState<SpikeSnapshot> spikeState;
+  private transient ValueState<NeuronSnapshot> neuronState;
+  private transient ValueState<SpikeSnapshot> legacySpikeState;
+  private transient ValueState<Boolean> idleState;
   private transient ValueState<Long> clockState;
   private transient MapState<Long, StepInput> pendingState;
 
@@ -101,7 +119,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   private transient Map<String, GroupRun> runs;
 
   /**
-   * Groups with pending steps, by the watermark at which their first one is due; an entry whose due
+   * Groups with steps to run, by the watermark at which the first one is due; an entry whose due
    * time is no longer its group's {@link GroupRun#due} is stale and skipped.
    */
   private transient DueQueue<GroupRun> waiting;
@@ -163,7 +181,9 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   @Override
   public void open() throws Exception {
     super.open();
-    spikeState = getKeyedStateStore().getState(SPIKES);
+    neuronState = getKeyedStateStore().getState(NEURON);
+    legacySpikeState = getKeyedStateStore().getState(LEGACY_SPIKES);
+    idleState = getKeyedStateStore().getState(IDLE);
     clockState = getKeyedStateStore().getState(CLOCK);
     pendingState = getKeyedStateStore().getMapState(PENDING);
     runs = new HashMap<>();
@@ -206,13 +226,31 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       sawEvent = false;
       lastActiveMs = now;
     } else if (now - lastActiveMs >= flushIdleMs && pendingSteps > 0) {
-      runDueSteps(Long.MAX_VALUE);
+      // the pending steps, and idle steps only where they come before one: those after the
+      // newest event lie in event time not seen yet
+      runDueSteps(Long.MAX_VALUE, false);
     }
     scheduleFlushCheck();
   }
 
-  /** Reads the pending steps a checkpoint held back into memory (none on a fresh start). */
+  /**
+   * Reads the pending steps a checkpoint held back into memory, and schedules the groups whose idle
+   * steps were due (none on a fresh start).
+   */
   private void restorePending() throws Exception {
+    List<String> idle;
+    try (Stream<String> stored =
+        this.<String>getKeyedStateBackend().getKeys(IDLE.getName(), VoidNamespace.INSTANCE)) {
+      idle = stored.toList();
+    }
+    for (String key : idle) {
+      if (groups.containsKey(key)) {
+        setCurrentKey(key);
+        GroupRun run = run(key);
+        run.idleStored = true;
+        schedule(run);
+      }
+    }
     List<String> keys;
     try (Stream<String> stored =
         this.<String>getKeyedStateBackend().getKeys(PENDING.getName(), VoidNamespace.INSTANCE)) {
@@ -251,10 +289,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
         pendingSteps++;
         pendingTotal.add(1L);
       }
-      if (!run.pending.isEmpty()) {
-        run.due = run.group.timerOf(run.pending.firstStep());
-        waiting.add(run.due, run);
-      }
+      schedule(run);
     }
   }
 
@@ -293,9 +328,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       pendingSteps++;
       pendingTotal.add(1L);
       if (first) {
-        // the group's entry under its old due time, if any, becomes stale
-        run.due = run.group.timerOf(event.step);
-        waiting.add(run.due, run);
+        schedule(run);
       }
     }
     input.add(event);
@@ -312,7 +345,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
       watermark = mark.getTimestamp();
       endOfTime = watermark == Long.MAX_VALUE;
       watermarkShown.add(watermark);
-      runDueSteps(watermark);
+      runDueSteps(watermark, true);
     }
     super.processWatermark(mark);
   }
@@ -325,81 +358,152 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     if (!endOfTime) {
       processWatermark(Watermark.MAX_WATERMARK);
     }
-    runDueSteps(Long.MAX_VALUE);
+    runDueSteps(Long.MAX_VALUE, true);
   }
 
   /**
-   * Runs, group by group, every pending step due at or before a time.
+   * Runs, group by group, every step due at or before a time: pending steps, and idle steps of
+   * groups whose neurons can spike without input.
    *
    * @param upTo the watermark, or {@link Long#MAX_VALUE} to run every pending step
+   * @param idleBeyondInput whether idle steps after a group's last pending step run too (up to
+   *     {@code upTo}); false for a flush, which runs only what the input has given
    */
-  private void runDueSteps(long upTo) throws Exception {
+  private void runDueSteps(long upTo, boolean idleBeyondInput) throws Exception {
+    // groups that stopped at an idle step they may not run now go back into the queue after this
+    // pass, not during it, which would run them again at once
+    List<GroupRun> stopped = new ArrayList<>();
     while (!waiting.isEmpty() && waiting.firstDue() <= upTo) {
       long due = waiting.firstDue();
       for (GroupRun run : waiting.pollFirst()) {
-        if (run.pending.isEmpty() || run.due != due) {
-          continue; // stale: its first step changed or already ran
+        if (run.due != due) {
+          continue; // stale: its next step changed or already ran
         }
+        run.due = GroupRun.NOT_DUE;
         setCurrentKey(run.group.id());
-        while (!run.pending.isEmpty() && run.group.timerOf(run.pending.firstStep()) <= upTo) {
-          long step = run.pending.firstStep();
-          StepInput input = run.pending.pollFirst();
-          pendingSteps--;
-          pendingTotal.add(-1L);
-          if (input == run.lastInput) {
-            run.lastInput = null;
-            run.lastInputStep = GroupRun.NONE;
-          }
-          if (input.stored) {
-            run.ranStored.add(step);
-          }
-          output.collect(new StreamRecord<>(runStep(run, step, input), run.group.timerOf(step)));
-          run.recycle(input);
-        }
+        boolean stoppedAtIdle = runGroup(run, upTo, idleBeyondInput);
         markChanged(run);
-        if (!run.pending.isEmpty()) {
-          run.due = run.group.timerOf(run.pending.firstStep());
-          waiting.add(run.due, run);
+        if (stoppedAtIdle) {
+          stopped.add(run);
+        } else {
+          schedule(run);
         }
       }
+    }
+    for (GroupRun run : stopped) {
+      schedule(run);
     }
   }
 
-  private SpikeRecord runStep(GroupRun run, long step, StepInput input) throws Exception {
-    // the neuron holds the spikes of the group's last step unless this instance has not run one
-    // since it started (or was restored): only then read them back
-    long lastStep = run.lastStep(clockState);
-    if (run.neuronStep != lastStep) {
-      SpikeSnapshot previous = spikeState.value();
-      if (previous != null) {
-        run.neuron.restore(previous);
-      } else {
-        run.neuron.clear();
+  /**
+   * Runs a group's steps due at or before a time, in order.
+   *
+   * @return whether it stopped at an idle step that is due but may not run in this pass
+   */
+  private boolean runGroup(GroupRun run, long upTo, boolean idleBeyondInput) throws Exception {
+    GroupStepper stepper = stepper(run);
+    long idleRun = 0;
+    while (true) {
+      long next = nextStep(run, stepper);
+      if (next == GroupStepper.NONE || run.group.timerOf(next) > upTo) {
+        return false;
       }
+      if (!run.pending.isEmpty() && next == run.pending.firstStep()) {
+        StepInput input = run.pending.pollFirst();
+        pendingSteps--;
+        pendingTotal.add(-1L);
+        if (input == run.lastInput) {
+          run.lastInput = null;
+          run.lastInputStep = GroupRun.NONE;
+        }
+        if (input.stored) {
+          run.ranStored.add(next);
+        }
+        emit(run, stepper.step(next, input));
+        run.recycle(input);
+        idleRun = 0;
+      } else {
+        if (run.pending.isEmpty() && !idleBeyondInput) {
+          return true;
+        }
+        if (run.pending.isEmpty() && ++idleRun > MAX_IDLE_STEPS_IN_A_ROW) {
+          LOG.warn(
+              "group '{}' still has neurons that can spike without input after {} idle steps;"
+                  + " its idle steps stop at step {}",
+              run.group.id(),
+              MAX_IDLE_STEPS_IN_A_ROW,
+              stepper.lastStep());
+          return true;
+        }
+        SpikeRecord record = stepper.idleStep();
+        if (record != null) {
+          emit(run, record);
+        }
+      }
+      run.lastStep = stepper.lastStep();
+      run.stepped = true;
     }
-    int[] spiked;
-    if (input.overridden) {
-      run.neuron.forward(null, run.overrideOf(input));
-      spiked = run.neuron.spikedIndices();
-    } else if (input.dense != null) {
-      run.neuron.forward(run.currentsOf(input));
-      spiked = run.neuron.spikedIndices();
-    } else {
-      // zero but where the step's sparse events were: the neuron sums them in arrival order
-      spiked =
-          input.sparseCount == 0
-              ? run.neuron.forwardSparse(NO_INDICES, NO_CURRENTS, 0)
-              : run.neuron.forwardSparse(input.sparseIndex, input.sparseCurrent, input.sparseCount);
+  }
+
+  /** The group's next step to run: its first pending step, or the next idle one if that is due. */
+  private static long nextStep(GroupRun run, GroupStepper stepper) {
+    long pending = run.pending.isEmpty() ? GroupStepper.NONE : run.pending.firstStep();
+    if (!stepper.needsIdleSteps()) {
+      return pending;
     }
-    run.lastStep = step;
-    run.neuronStep = step;
-    run.stepped = true;
+    long idle = stepper.lastStep() == GroupStepper.NONE ? 0 : stepper.lastStep() + 1;
+    return pending == GroupStepper.NONE || idle < pending ? idle : pending;
+  }
+
+  private void emit(GroupRun run, SpikeRecord record) {
     steps.inc();
     stepsTotal.add(1L);
-    spikesTotal.add(spiked.length);
-    float[] voltage = emitVoltage ? run.neuron.voltage().data().asFloat() : null;
-    GroupConfig group = run.group;
-    return new SpikeRecord(group.id(), step, group.stepStart(step), spiked, voltage);
+    spikesTotal.add(record.spikes.length);
+    output.collect(new StreamRecord<>(record, run.group.timerOf(record.step)));
+  }
+
+  /**
+   * The group's stepper, holding the state of its last step: this instance's own, or, the first
+   * time after a start or restore, read from keyed state (with the group as the current key).
+   */
+  private GroupStepper stepper(GroupRun run) throws Exception {
+    if (run.stepper == null) {
+      GroupStepper stepper = new GroupStepper(run.group, emitVoltage);
+      NeuronSnapshot state = neuronState.value();
+      if (state == null) {
+        state = legacySpikeState.value();
+        run.legacy = state != null;
+      }
+      stepper.restore(state, run.lastStep(clockState));
+      run.stepper = stepper;
+    }
+    return run.stepper;
+  }
+
+  /**
+   * Puts the group in the queue under the due time of its next step: its first pending step, or the
+   * step after its last if its neurons can spike without input (read only for a group whose neurons
+   * this instance holds, or whose idle steps a restored state said are due).
+   */
+  private void schedule(GroupRun run) throws Exception {
+    long next;
+    if (run.stepper != null) {
+      next = nextStep(run, run.stepper);
+    } else if (run.idleStored) {
+      next = nextStep(run, stepper(run));
+    } else {
+      next = run.pending.isEmpty() ? GroupStepper.NONE : run.pending.firstStep();
+    }
+    if (next == GroupStepper.NONE) {
+      run.due = GroupRun.NOT_DUE;
+      return;
+    }
+    long due = run.group.timerOf(next);
+    if (due != run.due) {
+      // the group's entry under its old due time, if any, becomes stale
+      run.due = due;
+      waiting.add(due, run);
+    }
   }
 
   private void markChanged(GroupRun run) {
@@ -416,8 +520,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   }
 
   /**
-   * Writes what changed since the last barrier into keyed state: the spike buffer and clock of
-   * groups that stepped, and the pending steps of groups whose pending steps changed.
+   * Writes what changed since the last barrier into keyed state: the neurons, clock and idle mark
+   * of groups that stepped, and the pending steps of groups whose pending steps changed.
    */
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
@@ -425,8 +529,21 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     for (GroupRun run : changed) {
       setCurrentKey(run.group.id());
       if (run.stepped) {
-        spikeState.update(run.neuron.snapshot());
+        neuronState.update(run.stepper.snapshot());
         clockState.update(run.lastStep);
+        if (run.legacy) {
+          legacySpikeState.clear();
+          run.legacy = false;
+        }
+        boolean idle = run.stepper.needsIdleSteps();
+        if (idle != run.idleStored) {
+          if (idle) {
+            idleState.update(true);
+          } else {
+            idleState.clear();
+          }
+          run.idleStored = idle;
+        }
         run.stepped = false;
       }
       // entry by entry, never clear() and rewrite: RocksDB's clear() iterates over the
@@ -460,7 +577,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     return counted;
   }
 
-  /** A group's neuron, input buffers and in-memory state on this instance. */
+  /** A group's stepper, pending steps and in-memory state on this instance. */
   private static final class GroupRun {
     /** No step has run: the clock state is empty. */
     static final long NONE = Long.MIN_VALUE;
@@ -468,22 +585,16 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     /** Not read from the clock state yet. */
     static final long UNKNOWN = Long.MIN_VALUE + 1;
 
+    /** Not in the due queue. */
+    static final long NOT_DUE = Long.MIN_VALUE;
+
     final GroupConfig group;
-    final ExactNeuron neuron;
+
+    /** The group's neurons and their last step, once read from state or stepped; else null. */
+    GroupStepper stepper;
 
     /** The input of the last step run, emptied, for the next new step; or null. */
     private StepInput spare;
-
-    /** The input of dense steps and a view of its memory; allocated by the first one. */
-    private INDArray currentArray;
-
-    private DoubleBuffer currentBuffer;
-
-    /** The override of overridden steps and a view of its memory; allocated by the first one. */
-    private INDArray overrideArray;
-
-    private ByteBuffer forced;
-    private byte[] noSpikes;
 
     /** Pending steps' inputs by step, the authoritative copy between barriers. */
     final PendingSteps pending = new PendingSteps();
@@ -491,8 +602,8 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     /** Steps that ran since the last barrier and are still in keyed state. */
     final List<Long> ranStored = new ArrayList<>();
 
-    /** The watermark at which the first pending step is due (while any is pending). */
-    long due;
+    /** The watermark at which the group's next step is due, or {@link #NOT_DUE}. */
+    long due = NOT_DUE;
 
     /** The pending input the group's previous event went to, and its step; or null, NONE. */
     StepInput lastInput;
@@ -502,18 +613,20 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     /** The group's last step run, once read from the clock state; else {@link #UNKNOWN}. */
     long lastStep = UNKNOWN;
 
-    /** The step whose spikes {@link #neuron} holds; {@link #NONE} for a cleared neuron. */
-    long neuronStep = NONE;
-
-    /** Whether a step ran since the last barrier (spikes and clock to write). */
+    /** Whether a step ran since the last barrier (neurons and clock to write). */
     boolean stepped;
 
     /** Whether anything changed since the last barrier (listed in {@code changed}). */
     boolean changed;
 
+    /** Whether the neurons were read from the legacy spike state, to be cleared once replaced. */
+    boolean legacy;
+
+    /** Whether keyed state marks idle steps as due after the last step. */
+    boolean idleStored;
+
     GroupRun(GroupConfig group) {
       this.group = group;
-      neuron = group.newNeuron();
     }
 
     /** An empty input for a new pending step. */
@@ -530,30 +643,6 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     void recycle(StepInput input) {
       input.clear();
       spare = input;
-    }
-
-    /** A dense step's summed currents as the neuron's input array, in nA. */
-    INDArray currentsOf(StepInput input) {
-      if (currentArray == null) {
-        currentArray = Nd4j.create(DataType.DOUBLE, group.batchedShape(), 'c');
-        currentBuffer = currentArray.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
-      }
-      currentBuffer.put(0, input.dense);
-      return currentArray;
-    }
-
-    /** An overridden step's override as the neuron's override array: 1 where forced. */
-    INDArray overrideOf(StepInput input) {
-      if (overrideArray == null) {
-        overrideArray = Nd4j.create(DataType.BOOL, group.batchedShape(), 'c');
-        forced = overrideArray.data().asNio();
-        noSpikes = new byte[forced.capacity()];
-      }
-      forced.put(0, noSpikes);
-      for (int i = 0; i < input.overrideCount; i++) {
-        forced.put(input.override[i], (byte) 1);
-      }
-      return overrideArray;
     }
 
     /**

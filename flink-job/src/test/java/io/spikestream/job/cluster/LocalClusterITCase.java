@@ -382,6 +382,11 @@ class LocalClusterITCase {
     ProcessBuilder builder =
         new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(out.toFile());
     builder.environment().putAll(ports);
+    String repository = System.getProperty("spikestream.maven.repo");
+    if (repository != null) {
+      // cluster.sh builds the cluster's lib/ with Maven: from this build's own repository
+      builder.environment().put("MVN_ARGS", "-Dmaven.repo.local=" + repository);
+    }
     Process process = builder.start();
     boolean done = process.waitFor(3, TimeUnit.MINUTES);
     if (!done) {

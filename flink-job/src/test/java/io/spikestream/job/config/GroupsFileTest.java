@@ -61,7 +61,7 @@ class GroupsFileTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "model: lif| group 'g': 'model' 'lif' is not known (known: exact)",
+        "model: izhikevich| group 'g': 'model' 'izhikevich' is not known (known: exact, lif, alif)",
         "shape: [0, 3]| group 'g': 'shape[0]' of 0 must be positive",
         "shape: [2.5]| group 'g': 'shape[0]' must be an integer, got 2.5",
         "batch_size: 0| group 'g': 'batch_size' of 0 must be positive",
@@ -69,7 +69,8 @@ class GroupsFileTest {
         "step_time: [1.0]| group 'g': 'step_time' must be a finite number, got [1.0]",
         "rest_v: -40.0| group 'g': 'rest_v' (-40.0) must be less than 'thresh_v' (-50.0)",
         "thresh_v: high| group 'g': 'thresh_v' must be a finite number, got \"high\"",
-        "batch_sise: 2| group 'g': unknown field 'batch_sise'",
+        "batch_sise: 2| group 'g': unknown field 'batch_sise' (a exact group has: rest_v, thresh_v)",
+        "reset_v: -70| group 'g': unknown field 'reset_v' (a exact group has: rest_v, thresh_v)",
       })
   void badFieldsNameTheGroupAndField(String override, String message) {
     String field = override.substring(0, override.indexOf(':'));
@@ -81,6 +82,57 @@ class GroupsFileTest {
     base.put("rest_v", "-65.0");
     base.put("thresh_v", "-50.0");
     base.put(field, override.substring(override.indexOf(':') + 1).trim());
+    base.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v).append('\n'));
+    assertThatThrownBy(() -> GroupsFile.parse(yaml.toString()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void lifAndAlifGroupsTakeInfernosParameters() {
+    Map<String, GroupConfig> groups =
+        GroupsFile.parse(
+            """
+            groups:
+              - {id: l, model: lif, shape: [4], step_time: 1.0, rest_v: -60, reset_v: -65,
+                 thresh_v: -50, refrac_t: 2, time_constant: 20}
+              - {id: a, model: alif, shape: [2, 2], step_time: 0.5, rest_v: -60, reset_v: -65,
+                 thresh_eq_v: -50, refrac_t: 1, tc_membrane: 20, tc_adaptation: [100, 500],
+                 spike_increment: 2, resistance: 0.5}
+            """);
+    assertThat(groups.get("l").neuron()).isEqualTo(new NeuronSpec.Lif(-60, -65, -50, 2, 20, 1.0));
+    assertThat(groups.get("a").neuron())
+        .isEqualTo(
+            new NeuronSpec.Alif(
+                -60, -65, -50, 1, 20, new double[] {100, 500}, new double[] {2}, 0.5));
+    assertThat(groups.get("l").newNeuron()).isInstanceOf(io.spikestream.neural.LIF.class);
+    assertThat(groups.get("a").newNeuron().batchedShape()).containsExactly(1, 2, 2);
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "refrac_t: -0.00001| group 'g': 'refrac_t' of -1e-05 must be nonnegative",
+        "time_constant: 0| group 'g': 'time_constant' of 0.0 must be positive",
+        "reset_v: -40| group 'g': 'reset_v' (-40.0) must be less than 'thresh_v' (-50.0)",
+        "resistance: 0| group 'g': 'resistance' of 0.0 must be nonzero",
+        "thresh_eq_v: -50| group 'g': unknown field 'thresh_eq_v' (a lif group has: rest_v,"
+            + " reset_v, thresh_v, refrac_t, time_constant, resistance)",
+      })
+  void badLifParametersHaveInfernosMessages(String override, String message) {
+    String field = override.substring(0, override.indexOf(':'));
+    Map<String, String> base = new java.util.LinkedHashMap<>();
+    base.put("model", "lif");
+    base.put("shape", "[3]");
+    base.put("step_time", "1.0");
+    base.put("rest_v", "-60.0");
+    base.put("reset_v", "-65.0");
+    base.put("thresh_v", "-50.0");
+    base.put("refrac_t", "2.0");
+    base.put("time_constant", "20.0");
+    base.put(field, override.substring(override.indexOf(':') + 1).trim());
+    StringBuilder yaml = new StringBuilder("groups:\n  - id: g\n");
     base.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v).append('\n'));
     assertThatThrownBy(() -> GroupsFile.parse(yaml.toString()))
         .isInstanceOf(IllegalArgumentException.class)
