@@ -354,6 +354,51 @@ public final class EventCodec {
   }
 
   /**
+   * Formats a spike record into a buffer as UTF-8, byte for byte the line {@link
+   * #format(SpikeRecord)} makes, without a string for its numbers: the file sink's path, where a
+   * camera's records hold thousands of spike indices each.
+   *
+   * @param record the spike record
+   * @param line the buffer, cleared first
+   */
+  public static void format(SpikeRecord record, LineBuffer line) {
+    line.clear();
+    StringBuilder group = new StringBuilder(record.group.length() + 8);
+    JsonStringEncoder.getInstance().quoteAsString(record.group, group);
+    line.append("{\"group\":\"").append(group.toString()).append("\",\"step\":");
+    line.append(record.step).append(",\"t\":");
+    double t = record.t;
+    if (t == (long) t
+        && Math.abs(t) < 1e7
+        && Double.doubleToRawLongBits(t) != Double.doubleToRawLongBits(-0.0)) {
+      line.append((long) t).append(".0");
+    } else {
+      line.append(Double.toString(t));
+    }
+    line.append(",\"spikes\":[");
+    int[] spikes = record.spikes;
+    for (int i = 0; i < spikes.length; i++) {
+      if (i > 0) {
+        line.append(',');
+      }
+      line.append(spikes[i]);
+    }
+    line.append(']');
+    float[] voltage = record.voltage;
+    if (voltage != null) {
+      line.append(",\"voltage\":[");
+      for (int i = 0; i < voltage.length; i++) {
+        if (i > 0) {
+          line.append(',');
+        }
+        line.append(Float.toString(voltage[i]));
+      }
+      line.append(']');
+    }
+    line.append('}');
+  }
+
+  /**
    * Appends {@code Double.toString(value)}. Step times are mostly whole milliseconds, and for a
    * whole number of magnitude below 10^7 that is its digits and ".0" (plain notation, not -0.0),
    * which the long formatting writes several times faster than the general algorithm.

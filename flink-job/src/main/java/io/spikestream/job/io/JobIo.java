@@ -166,7 +166,7 @@ public final class JobIo {
    * @return the sink of lines, each without its line break
    */
   public static FileSink<String> jsonLines(String output, String name) {
-    return fileSink(output, name, line -> line);
+    return fileSink(output, name, JsonLinesWriter.LineFormat.of(line -> line));
   }
 
   /**
@@ -181,7 +181,7 @@ public final class JobIo {
   }
 
   private static <T> FileSink<T> fileSink(
-      String output, String name, SerializableFunction<T, String> format) {
+      String output, String name, JsonLinesWriter.LineFormat<T> format) {
     return FileSink.forBulkFormat(new Path(output, name), new JsonLinesWriter.Factory<>(format))
         .withBucketAssigner(new BasePathBucketAssigner<>())
         .withRollingPolicy(OnCheckpointRollingPolicy.build())

@@ -1,9 +1,10 @@
 package io.spikestream.job.io;
 
+import io.spikestream.job.event.LineBuffer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.Serializable;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.util.function.SerializableFunction;
@@ -25,11 +26,37 @@ final class JsonLinesWriter<T> implements BulkWriter<T> {
   static final int BUFFER_BYTES = 64 * 1024;
 
   private final OutputStream out;
-  private final SerializableFunction<T, String> format;
+  private final LineFormat<T> format;
+  private final LineBuffer line = new LineBuffer();
 
-  private JsonLinesWriter(FSDataOutputStream partFile, SerializableFunction<T, String> format) {
+  private JsonLinesWriter(FSDataOutputStream partFile, LineFormat<T> format) {
     this.out = new BufferedOutputStream(partFile, BUFFER_BYTES);
     this.format = format;
+  }
+
+  /**
+   * How an element becomes its line: formatted into a buffer, as UTF-8, without the line break.
+   *
+   * @param <T> the elements
+   */
+  @FunctionalInterface
+  interface LineFormat<T> extends Serializable {
+    /**
+     * @param element the element
+     * @param line the buffer to format it into, empty
+     */
+    void format(T element, LineBuffer line);
+
+    /**
+     * The format of elements that make their line as a string.
+     *
+     * @param <T> the elements
+     * @param format an element's JSON line, without the line break
+     * @return the format
+     */
+    static <T> LineFormat<T> of(SerializableFunction<T, String> format) {
+      return (element, line) -> line.append(format.apply(element));
+    }
   }
 
   /**
@@ -38,13 +65,13 @@ final class JsonLinesWriter<T> implements BulkWriter<T> {
    * @param <T> the elements
    */
   static final class Factory<T> implements BulkWriter.Factory<T> {
-    private static final long serialVersionUID = 2L;
-    private final SerializableFunction<T, String> format;
+    private static final long serialVersionUID = 3L;
+    private final LineFormat<T> format;
 
     /**
      * @param format an element's JSON line, without the line break
      */
-    Factory(SerializableFunction<T, String> format) {
+    Factory(LineFormat<T> format) {
       this.format = format;
     }
 
@@ -56,8 +83,10 @@ final class JsonLinesWriter<T> implements BulkWriter<T> {
 
   @Override
   public void addElement(T element) throws IOException {
-    out.write(format.apply(element).getBytes(StandardCharsets.UTF_8));
-    out.write('\n');
+    line.clear();
+    format.format(element, line);
+    line.append('\n');
+    line.writeTo(out);
   }
 
   @Override

@@ -260,4 +260,42 @@ class EventCodecTest {
             "{\"group\":\"g\",\"step\":1,\"reason\":\"step 1 already ran (last step run: 3)\","
                 + "\"event\":{\"group\":\"g\",\"t\":1.5,\"override\":[2]}}");
   }
+
+  @org.junit.jupiter.api.Test
+  void spikeRecordsFormattedIntoBytesAreTheirJsonLinesUtf8() {
+    java.util.Random random = new java.util.Random(20261201L);
+    String[] groups = {"retina", "a\"b\\c", "caf\u00e9 \u2603", "tab\there", "\u0001ctl"};
+    double[] times = {0.0, -0.0, 1.0, 12.5, 1e7, 9_999_999.0, -3.0, 0.1, 1e-300, 123456789.25};
+    long[] steps = {0, 1, -1, 42, Long.MAX_VALUE, Long.MIN_VALUE, 1_000_000_007L};
+    LineBuffer line = new LineBuffer();
+    for (int n = 0; n < 500; n++) {
+      int[] spikes = new int[random.nextInt(n % 50 == 0 ? 20_000 : 20)];
+      for (int i = 0; i < spikes.length; i++) {
+        spikes[i] = random.nextInt(Integer.MAX_VALUE);
+      }
+      float[] voltage = null;
+      if (random.nextBoolean()) {
+        voltage = new float[random.nextInt(10)];
+        for (int i = 0; i < voltage.length; i++) {
+          voltage[i] =
+              switch (random.nextInt(5)) {
+                case 0 -> Float.NaN;
+                case 1 -> -0.0f;
+                case 2 -> Float.MIN_VALUE;
+                default -> (float) (random.nextGaussian() * 60);
+              };
+        }
+      }
+      SpikeRecord record =
+          new SpikeRecord(
+              groups[random.nextInt(groups.length)],
+              steps[random.nextInt(steps.length)],
+              times[random.nextInt(times.length)],
+              spikes,
+              voltage);
+      EventCodec.format(record, line);
+      assertThat(line.toBytes())
+          .isEqualTo(EventCodec.format(record).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
 }
