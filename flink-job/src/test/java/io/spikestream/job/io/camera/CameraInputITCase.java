@@ -132,6 +132,54 @@ public class CameraInputITCase {
         .containsExactlyInAnyOrderElementsOf(expected);
   }
 
+  @Test
+  void aWatchedDirectoryOfCameraFilesAtParallelismTwoGivesEveryFilesSteps() throws Exception {
+    Path input = Files.createDirectories(dir.resolve("in"));
+    Path output = dir.resolve("out");
+    JobOptions options =
+        options(
+            input,
+            output,
+            "--parallelism",
+            "2",
+            "--input-format",
+            "csv",
+            "--input-group",
+            "cam",
+            "--monitor",
+            "--monitor-interval-ms",
+            "100",
+            "--flush-idle-ms",
+            "300");
+    JobClient job = JobRuns.build(options, groups(), s -> s).executeAsync("camera monitor");
+    java.util.Set<String> steps = new java.util.TreeSet<>();
+    try {
+      for (int f = 0; f < 3; f++) {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+          long t = f * 50_000L + i * 100L; // 0.1 ms apart, each file 50 ms after the last
+          events.add(new Event(t, (i * 37) % 1280, (i * 11) % 720, i % 2));
+          steps.add("\"step\":" + (t / 500) + ",");
+        }
+        Path staged = dir.resolve("file-" + f + ".csv");
+        Files.write(staged, csv(events));
+        Files.move(staged, input.resolve(staged.getFileName()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (OutputFiles.lines(output.resolve(JobIo.SPIKES)).size() < steps.size()) {
+          assertThat(System.nanoTime()).as("file %d's steps out in time", f).isLessThan(deadline);
+          Thread.sleep(100);
+        }
+      }
+    } finally {
+      job.cancel().get();
+    }
+    List<String> spikes = OutputFiles.lines(output.resolve(JobIo.SPIKES));
+    assertThat(spikes).hasSize(steps.size());
+    for (String step : steps) {
+      assertThat(spikes).anyMatch(record -> record.contains(step));
+    }
+  }
+
   /** EVT files are written in the sensor's order (sorted by time); the others as given. */
   static boolean sensorOrder(CameraFormat format) {
     return format == CameraFormat.EVT2 || format == CameraFormat.EVT3;
