@@ -1,11 +1,17 @@
 package io.spikestream.job.bench;
 
+import io.spikestream.job.config.GroupConfig;
+import io.spikestream.job.config.GroupsFile;
+import io.spikestream.neural.Neuron;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -44,7 +50,7 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
     writeGroups(dir, "cam", groups, neurons);
     SplittableRandom random = new SplittableRandom(1);
     StringBuilder line = new StringBuilder(neurons * 7 + 64);
-    try (Lines out = new Lines(dir)) {
+    try (Lines out = new Lines(dir, 2)) {
       for (long i = 0; i < frames; i++) {
         line.setLength(0);
         line.append("{\"group\":\"")
@@ -71,6 +77,13 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
    */
   static BenchInput sparse(Path dir, long events, int groups, int neurons, double perStep)
       throws IOException {
+    return sparse(dir, events, groups, neurons, perStep, 2);
+  }
+
+  /** {@link #sparse}, its lines in {@code files} event files (line i into file i % files). */
+  static BenchInput sparse(
+      Path dir, long events, int groups, int neurons, double perStep, int files)
+      throws IOException {
     writeGroups(dir, "g", groups, neurons);
     SplittableRandom random = new SplittableRandom(2);
     long[] lastStep = new long[groups];
@@ -78,7 +91,7 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
     long steps = 0;
     double msPerEvent = 1.0 / (perStep * groups);
     StringBuilder line = new StringBuilder(96);
-    try (Lines out = new Lines(dir)) {
+    try (Lines out = new Lines(dir, files)) {
       for (long i = 0; i < events; i++) {
         int g = random.nextInt(groups);
         // integer microseconds keep the text short and the step exact
@@ -104,6 +117,207 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
       }
     }
     return new BenchInput(dir, events, steps, neurons);
+  }
+
+  /** The LIF parameters of {@link #activity}'s groups. */
+  static final String LIF_PARAMETERS =
+      "rest_v: -65.0, reset_v: -70.0, thresh_v: -50.0, refrac_t: 2.0, time_constant: 20.0,"
+          + " resistance: 1.0";
+
+  /**
+   * The groups file of {@link #activity}'s groups with the given model.
+   *
+   * @param model {@code exact} or {@code lif}
+   */
+  Path groups(String model) {
+    return model.equals("exact") ? groups() : dir.resolve("groups-" + model + ".yaml");
+  }
+
+  /**
+   * Sparse single-neuron events into groups that are active in some steps and idle in others, as a
+   * sensor network's groups are: each group has its own activity rate, drawn log-uniformly from 2%
+   * to 60% of the steps (mean 17%); it alternates between bursts of active steps (geometric
+   * lengths, mean 5 steps) and idle gaps (geometric, mean {@code 5 (1 - rate) / rate} steps: 3 at
+   * 60%, 245 at 2%), starting in either as its rate says. An active step gets 1 to 5 events
+   * (uniform), each at a uniform time within the step, to a uniform neuron, with a whole-number
+   * current uniform in [100, 400) nA: with the LIF groups' R = 1 MΩ and τ = 20 ms an event lifts
+   * its neuron at rest by 4.9 to 19.5 mV (R I (1 - exp(-Δt / τ))), so one event of more than 307.6
+   * nA, or two close ones, fire it (threshold 15 mV above rest). Whole numbers sum exactly in any
+   * order, so the spikes do not depend on the order in which the two readers' events of a step
+   * meet. About 512 events per ms over 1000 groups; steps run until {@code events} are written (the
+   * last step whole).
+   *
+   * <p>Two groups files name the same groups: {@code groups.yaml} with ExactNeuron (a neuron spikes
+   * where its summed current is positive: every event's neuron) and {@code groups-lif.yaml} with
+   * LIF ({@link #LIF_PARAMETERS}). The spikes each model must produce are counted here by running
+   * the neurons exactly as the job's group stepper does ({@link Neuron#skipIdle} over idle steps,
+   * {@link Neuron#forwardSparse} for each active step, the events in file order), and written with
+   * the input's shape to {@code expected.txt}.
+   */
+  static BenchInput activity(Path dir, long events, int groups, int neurons) throws IOException {
+    writeGroups(dir, "g", groups, neurons);
+    StringBuilder yaml = new StringBuilder("groups:\n");
+    for (int g = 0; g < groups; g++) {
+      yaml.append("  - {id: ")
+          .append(name("g", g))
+          .append(", model: lif, shape: [")
+          .append(neurons)
+          .append("], step_time: 1.0, ")
+          .append(LIF_PARAMETERS)
+          .append("}\n");
+    }
+    Files.writeString(dir.resolve("groups-lif.yaml"), yaml);
+    Neuron[] lif = new Neuron[groups];
+    Neuron[] exact = new Neuron[groups];
+    int gi = 0;
+    for (GroupConfig group : GroupsFile.load(dir.resolve("groups-lif.yaml")).values()) {
+      lif[gi++] = group.newNeuron();
+    }
+    gi = 0;
+    for (GroupConfig group : GroupsFile.load(dir.resolve("groups.yaml")).values()) {
+      exact[gi++] = group.newNeuron();
+    }
+
+    SplittableRandom random = new SplittableRandom(3);
+    double meanBurst = 5;
+    double[] rate = new double[groups];
+    double[] meanGap = new double[groups];
+    boolean[] active = new boolean[groups];
+    long[] lastStep = new long[groups];
+    long[] activeSteps = new long[groups];
+    Arrays.fill(lastStep, -1);
+    for (int g = 0; g < groups; g++) {
+      rate[g] = 0.02 * Math.pow(30, random.nextDouble());
+      meanGap[g] = meanBurst * (1 - rate[g]) / rate[g];
+      active[g] = random.nextDouble() < rate[g];
+    }
+    List<Long> gaps = new ArrayList<>();
+    // one step's events: (micros << 32 | event number), sorted, with the event's group, neuron
+    // and current by event number
+    long[] order = new long[groups * 5];
+    int[] groupOf = new int[order.length];
+    int[] neuronOf = new int[order.length];
+    int[] currentOf = new int[order.length];
+    // a group's events of the step, in file order, for its neurons
+    int[][] stepIndex = new int[groups][5];
+    double[][] stepCurrent = new double[groups][5];
+    int[] stepCount = new int[groups];
+    long written = 0;
+    long steps = 0;
+    long exactSpikes = 0;
+    long lifSpikes = 0;
+    long step = 0;
+    StringBuilder line = new StringBuilder(96);
+    try (Lines out = new Lines(dir, 2)) {
+      for (; written < events; step++) {
+        int n = 0;
+        for (int g = 0; g < groups; g++) {
+          if (!active[g]) {
+            continue;
+          }
+          int k = 1 + random.nextInt(5);
+          for (int e = 0; e < k; e++) {
+            order[n] = (long) random.nextInt(1000) << 32 | n;
+            groupOf[n] = g;
+            neuronOf[n] = random.nextInt(neurons);
+            currentOf[n] = random.nextInt(100, 330);
+            n++;
+          }
+        }
+        Arrays.sort(order, 0, n);
+        for (int i = 0; i < n; i++) {
+          long micros = order[i] >>> 32;
+          int e = (int) order[i];
+          int g = groupOf[e];
+          stepIndex[g][stepCount[g]] = neuronOf[e];
+          stepCurrent[g][stepCount[g]++] = currentOf[e];
+          line.setLength(0);
+          line.append("{\"group\":\"")
+              .append(name("g", g))
+              .append("\",\"t\":")
+              .append(step)
+              .append('.')
+              .append(Long.toString(1000 + micros).substring(1))
+              .append(",\"index\":[")
+              .append(neuronOf[e])
+              .append("],\"current\":[")
+              .append(currentOf[e])
+              .append(".0]}");
+          out.write(written++, line);
+        }
+        for (int g = 0; g < groups; g++) {
+          if (stepCount[g] > 0) {
+            long idle = lastStep[g] < 0 ? step : step - lastStep[g] - 1;
+            if (lastStep[g] >= 0 && idle > 0) {
+              gaps.add(idle);
+            }
+            if (idle > 0) {
+              lif[g].skipIdle(idle);
+              exact[g].skipIdle(idle);
+            }
+            lifSpikes += lif[g].forwardSparse(stepIndex[g], stepCurrent[g], stepCount[g]).length;
+            exactSpikes +=
+                exact[g].forwardSparse(stepIndex[g], stepCurrent[g], stepCount[g]).length;
+            lastStep[g] = step;
+            activeSteps[g]++;
+            steps++;
+            stepCount[g] = 0;
+          }
+          // the next step's state: a burst ends with probability 1 / meanBurst, a gap with 1 /
+          // its mean length
+          double end = active[g] ? 1 / meanBurst : 1 / meanGap[g];
+          if (random.nextDouble() < end) {
+            active[g] = !active[g];
+          }
+        }
+      }
+    }
+    BenchInput input = new BenchInput(dir, written, steps, neurons);
+    double[] measured = new double[groups];
+    for (int g = 0; g < groups; g++) {
+      measured[g] = (double) activeSteps[g] / step;
+    }
+    Arrays.sort(measured);
+    long[] gapLengths = gaps.stream().mapToLong(Long::longValue).sorted().toArray();
+    String shape =
+        String.format(
+            Locale.ROOT,
+            "%d events over %d ms of event time (%.0f per ms), %d groups x %d neurons; groups"
+                + " active in %.1f%% (min) / %.1f%% (median) / %.1f%% (max) of the steps;"
+                + " %.2f events per active step; idle gaps between active steps: median %d,"
+                + " p90 %d, p99 %d, max %d steps; %d steps with events",
+            written,
+            step,
+            (double) written / step,
+            groups,
+            neurons,
+            100 * measured[0],
+            100 * measured[groups / 2],
+            100 * measured[groups - 1],
+            (double) written / steps,
+            gapLengths[gapLengths.length / 2],
+            gapLengths[(int) (gapLengths.length * 0.90)],
+            gapLengths[(int) (gapLengths.length * 0.99)],
+            gapLengths[gapLengths.length - 1],
+            steps);
+    Files.writeString(
+        dir.resolve("expected.txt"),
+        "spikes.exact=" + exactSpikes + "\nspikes.lif=" + lifSpikes + "\nshape=" + shape + "\n");
+    return input;
+  }
+
+  /**
+   * What {@link #activity} wrote to {@code expected.txt}.
+   *
+   * @param key {@code spikes.exact}, {@code spikes.lif} or {@code shape}
+   */
+  String expected(String key) throws IOException {
+    for (String line : Files.readAllLines(dir.resolve("expected.txt"))) {
+      if (line.startsWith(key + "=")) {
+        return line.substring(key.length() + 1);
+      }
+    }
+    throw new IllegalStateException("no " + key + " in " + dir.resolve("expected.txt"));
   }
 
   static String name(String prefix, int g) {
@@ -137,11 +351,12 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
         .append((char) ('0' + frac % 10));
   }
 
-  /** Two event files, line i into file i % 2. */
+  /** Event files, line i into file i % files. */
   private static final class Lines implements AutoCloseable {
-    private final BufferedWriter[] files = new BufferedWriter[2];
+    private final BufferedWriter[] files;
 
-    Lines(Path dir) throws IOException {
+    Lines(Path dir, int count) throws IOException {
+      files = new BufferedWriter[count];
       for (int f = 0; f < files.length; f++) {
         files[f] =
             Files.newBufferedWriter(

@@ -8,6 +8,7 @@ import io.spikestream.job.event.EventCodec;
 import io.spikestream.job.event.ParsedLine;
 import io.spikestream.job.event.SpikeRecord;
 import io.spikestream.job.io.JobIo;
+import io.spikestream.job.operator.RunCounters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,6 +44,11 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * not JVM or MiniCluster start); the job's spike records and the baseline's count are checked
  * against the input, so a run that lost events fails.
  *
+ * <p>Models ({@code --scenario activity}): the job with LIF groups and with ExactNeuron groups (and
+ * the baseline, if asked) alternately over the same files of sparse events into groups active in
+ * some steps and idle in others ({@link BenchInput#activity}); each run's spikes must be the ones
+ * the input's generator counted for the model.
+ *
  * <p>Latency: events generated at a steady rate with event time = their wall-clock arrival, the
  * job's spike records timed as its sink receives them; a record's latency is measured from the
  * start of its step, which is the arrival of the step's earliest possible event.
@@ -51,10 +57,15 @@ public final class JobBenchmark {
 
   private static final String USAGE =
       """
-      JobBenchmark --work DIR [--scenario dense|sparse|latency] [--runs N]
+      JobBenchmark --work DIR [--scenario dense|sparse|activity|latency|sparse-input] [--runs N]
                    [--state-backend hashmap|rocksdb] [--max-drift-ms N (0)]
-        dense:   --frames N (200000) --groups N (16) --neurons N (1000)
-        sparse:  --events N (4000000) --groups N (1000) --neurons N (1000) --per-step K (1)
+        dense:    --frames N (200000) --groups N (16) --neurons N (1000)
+        sparse:   --events N (4000000) --groups N (1000) --neurons N (1000) --per-step K (1)
+        activity: --events N (4000000) --groups N (1000) --neurons N (100)
+                  --models M,M... (exact,lif; of baseline, exact, lif: run alternately)
+        sparse-input: --events N (2000000) --per-step K (10) --files N (1), --groups and
+                  --neurons as sparse: only writes a sparse input (for runs as processes,
+                  flink-job/bench/process.sh) and prints INPUT dir events steps
         latency: --rate N events/s (20000) --seconds N (30) --warmup N s (10)
                  --groups N (1000) --neurons N (1000) --watermark-interval-ms N (200)
       """;
@@ -83,7 +94,9 @@ public final class JobBenchmark {
     int groups =
         Integer.parseInt(
             options.getOrDefault("--groups", scenario.equals("dense") ? "16" : "1000"));
-    int neurons = Integer.parseInt(options.getOrDefault("--neurons", "1000"));
+    int neurons =
+        Integer.parseInt(
+            options.getOrDefault("--neurons", scenario.equals("activity") ? "100" : "1000"));
     switch (scenario) {
       case "dense" -> {
         long frames = Long.parseLong(options.getOrDefault("--frames", "200000"));
@@ -116,6 +129,34 @@ public final class JobBenchmark {
                 + perStep
                 + " events per group-step",
             input,
+            backend,
+            maxDrift,
+            runs);
+      }
+      case "sparse-input" -> {
+        long events = Long.parseLong(options.getOrDefault("--events", "2000000"));
+        double perStep = Double.parseDouble(options.getOrDefault("--per-step", "10"));
+        int files = Integer.parseInt(options.getOrDefault("--files", "1"));
+        Path dir =
+            work.resolve(
+                "sparse-" + events + "x" + groups + "x" + neurons + "x" + perStep + "-" + files
+                    + "-files");
+        BenchInput input = reused(dir, neurons);
+        if (input == null) {
+          input = done(BenchInput.sparse(dir, events, groups, neurons, perStep, files));
+        }
+        System.out.println("INPUT " + dir + " " + input.events() + " " + input.steps());
+      }
+      case "activity" -> {
+        long events = Long.parseLong(options.getOrDefault("--events", "4000000"));
+        Path dir = work.resolve("activity-" + events + "x" + groups + "x" + neurons);
+        BenchInput input = reused(dir, neurons);
+        if (input == null) {
+          input = done(BenchInput.activity(dir, events, groups, neurons));
+        }
+        models(
+            input,
+            List.of(options.getOrDefault("--models", "exact,lif").split(",")),
             backend,
             maxDrift,
             runs);
@@ -209,11 +250,124 @@ public final class JobBenchmark {
         100 * j / b);
   }
 
+  /**
+   * The activity scenario: the job with each model's groups (and the baseline, if asked) run
+   * alternately over the same files; besides the spike records per step, each run's spikes must be
+   * the ones the input's generator counted for the model.
+   */
+  private static void models(
+      BenchInput input, List<String> models, String backend, String maxDrift, int runs)
+      throws Exception {
+    System.out.printf(
+        Locale.ROOT,
+        "== activity: %s; backend %s, max drift %s ms, models %s alternately, a warm-up and %d"
+            + " runs each%n",
+        input.expected("shape"),
+        backend,
+        maxDrift,
+        String.join(", ", models),
+        runs);
+    for (String model : models) {
+      if (!model.equals("baseline")) {
+        System.out.printf(
+            Locale.ROOT, "== %s: %s spikes expected%n", model, input.expected("spikes." + model));
+      }
+    }
+    Map<String, List<Double>> rates = new HashMap<>();
+    for (int run = 0; run <= runs; run++) {
+      for (String model : models) {
+        JobOptions options =
+            options(
+                input.groups(model.equals("baseline") ? "exact" : model),
+                input,
+                backend,
+                maxDrift,
+                input.dir().resolve("out-" + run));
+        double rate;
+        if (model.equals("baseline")) {
+          rate = baseline(input, options, run);
+        } else {
+          long spikes = Long.parseLong(input.expected("spikes." + model));
+          rate = job(input, options, model, run, spikes);
+        }
+        if (run > 0) {
+          rates.computeIfAbsent(model, m -> new ArrayList<>()).add(rate);
+        }
+      }
+    }
+    StringBuilder result = new StringBuilder("RESULT activity | backend " + backend);
+    for (String model : models) {
+      result.append(
+          String.format(Locale.ROOT, " | %s %.0f events/s", model, median(rates.get(model))));
+    }
+    if (rates.containsKey("lif") && rates.containsKey("exact")) {
+      result.append(
+          String.format(
+              Locale.ROOT,
+              " | lif/exact %.0f%%",
+              100 * median(rates.get("lif")) / median(rates.get("exact"))));
+    }
+    System.out.println(result);
+  }
+
+  /** One baseline run over the input, checked; its rate in events/s. */
+  private static double baseline(BenchInput input, JobOptions options, int run) throws Exception {
+    deleteRecursively(Path.of(options.output()));
+    StreamExecutionEnvironment env = environment(options);
+    BaselineJob.build(env, GroupsFile.load(options.groups()), options.input());
+    JobExecutionResult result = env.execute("baseline");
+    long counted = result.<Long>getAccumulatorResult(BaselineJob.COUNTED);
+    check(counted == input.events(), "baseline counted " + counted + " of " + input.events());
+    deleteRecursively(Path.of(options.output()));
+    return report("baseline", run, input, result, 0);
+  }
+
+  /**
+   * One run of the job over the input with the options' groups, checked: a spike record per step
+   * that received events, no late events or dead letters, and the expected spikes (if known, >= 0);
+   * its rate in events/s.
+   */
+  private static double job(
+      BenchInput input, JobOptions options, String name, int run, long expectedSpikes)
+      throws Exception {
+    deleteRecursively(Path.of(options.output())); // what a failed earlier run left
+    Map<String, GroupConfig> groups = GroupsFile.load(options.groups());
+    StreamExecutionEnvironment env = environment(options);
+    new SpikestreamJob(
+            groups,
+            options,
+            JobIo.files(options.input(), groups, null),
+            JobIo.spikeLines(options.output()),
+            JobIo.jsonLines(options.output(), JobIo.LATE),
+            JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))
+        .build(env);
+    JobExecutionResult result = env.execute("spikestream");
+    long records = countLines(Path.of(options.output(), JobIo.SPIKES));
+    check(records == input.steps(), name + " wrote " + records + " of " + input.steps() + " steps");
+    check(countLines(Path.of(options.output(), JobIo.LATE)) == 0, name + " had late events");
+    check(
+        countLines(Path.of(options.output(), JobIo.DEAD_LETTER)) == 0, name + " had dead letters");
+    if (expectedSpikes >= 0) {
+      long spikes = result.<Long>getAccumulatorResult(RunCounters.SPIKES);
+      check(
+          spikes == expectedSpikes,
+          name + " spiked " + spikes + " times, its neurons " + expectedSpikes);
+    }
+    double rate = report(name, run, input, result, input.neuronSteps());
+    deleteRecursively(Path.of(options.output()));
+    return rate;
+  }
+
   private static JobOptions options(
       BenchInput input, String backend, String maxDrift, Path output) {
+    return options(input.groups(), input, backend, maxDrift, output);
+  }
+
+  private static JobOptions options(
+      Path groups, BenchInput input, String backend, String maxDrift, Path output) {
     return JobOptions.parse(
         "--groups",
-        input.groups().toString(),
+        groups.toString(),
         "--input",
         input.eventFiles().toString(),
         "--output",
