@@ -33,6 +33,7 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The job's throughput and latency harness (see {@code flink-job/bench/throughput.sh}).
@@ -105,6 +106,14 @@ public final class JobBenchmark {
         if (input == null) {
           input = done(BenchInput.dense(dir, frames, groups, neurons));
         }
+        // dense steps go through ND4J, whose thread count is the process's (in ND4J 1.0.0-M2.1
+        // the OMP_NUM_THREADS environment variable, else the cores per socket)
+        System.out.printf(
+            Locale.ROOT,
+            "== ND4J: OMP_NUM_THREADS=%s, max threads %d, max master threads %d%n",
+            System.getenv("OMP_NUM_THREADS"),
+            Nd4j.getEnvironment().maxThreads(),
+            Nd4j.getEnvironment().maxMasterThreads());
         throughput(
             "dense " + groups + " groups x " + neurons + " neurons",
             input,
