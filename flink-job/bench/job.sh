@@ -24,4 +24,4 @@ fi
   java -Xmx4g -cp "$cp" io.spikestream.job.bench.JobBenchmark "${args[@]}"
   echo "== load after: $(uptime)"
 } > "$log" 2>&1 || { echo "FAILED (last lines of $log:)"; tail -20 "$log"; exit 1; }
-grep -E '^(==|run|warm-up|RESULT)' "$log"
+grep -E '^(==|run|warm-up|probe|RESULT)' "$log"

@@ -60,6 +60,8 @@ public final class JobBenchmark {
       """
       JobBenchmark --work DIR [--scenario dense|sparse|activity|latency|sparse-input] [--runs N]
                    [--state-backend hashmap|rocksdb] [--max-drift-ms N (0)]
+                   [--probe-neurons N (0): dense and sparse also time ExactNeuron.forward of N
+                    neurons on a thread of their own while the jobs run (ForwardProbe)]
         dense:    --frames N (200000) --groups N (16) --neurons N (1000)
         sparse:   --events N (4000000) --groups N (1000) --neurons N (1000) --per-step K (1)
         activity: --events N (4000000) --groups N (1000) --neurons N (100)
@@ -92,6 +94,7 @@ public final class JobBenchmark {
     String backend = options.getOrDefault("--state-backend", "hashmap");
     String maxDrift = options.getOrDefault("--max-drift-ms", "0");
     int runs = Integer.parseInt(options.getOrDefault("--runs", "3"));
+    int probeNeurons = Integer.parseInt(options.getOrDefault("--probe-neurons", "0"));
     int groups =
         Integer.parseInt(
             options.getOrDefault("--groups", scenario.equals("dense") ? "16" : "1000"));
@@ -119,7 +122,8 @@ public final class JobBenchmark {
             input,
             backend,
             maxDrift,
-            runs);
+            runs,
+            probeNeurons);
       }
       case "sparse" -> {
         long events = Long.parseLong(options.getOrDefault("--events", "4000000"));
@@ -140,7 +144,8 @@ public final class JobBenchmark {
             input,
             backend,
             maxDrift,
-            runs);
+            runs,
+            probeNeurons);
       }
       case "sparse-input" -> {
         long events = Long.parseLong(options.getOrDefault("--events", "2000000"));
@@ -200,8 +205,22 @@ public final class JobBenchmark {
   }
 
   private static void throughput(
-      String what, BenchInput input, String backend, String maxDrift, int runs) throws Exception {
+      String what, BenchInput input, String backend, String maxDrift, int runs, int probeNeurons)
+      throws Exception {
     Map<String, GroupConfig> groups = GroupsFile.load(input.groups());
+    ForwardProbe probe = null;
+    if (probeNeurons > 0) {
+      probe = new ForwardProbe(probeNeurons);
+      Thread.sleep(3000);
+      probe.reset();
+      Thread.sleep(3000);
+      System.out.printf(
+          Locale.ROOT,
+          "== probe: ExactNeuron.forward of %d neurons (DOUBLE) every 2 ms, nothing else running:"
+              + " %s%n",
+          probeNeurons,
+          probe.summary());
+    }
     System.out.printf(
         Locale.ROOT,
         "== %s: %d events, %d steps, backend %s, max drift %s ms, a warm-up and %d runs each%n",
@@ -219,10 +238,16 @@ public final class JobBenchmark {
       deleteRecursively(Path.of(options.output())); // what a failed earlier run left
       StreamExecutionEnvironment env = environment(options);
       BaselineJob.build(env, groups, input.eventFiles().toString());
+      if (probe != null) {
+        probe.reset();
+      }
       JobExecutionResult result = env.execute("baseline");
       long counted = result.<Long>getAccumulatorResult(BaselineJob.COUNTED);
       check(counted == input.events(), "baseline counted " + counted + " of " + input.events());
       double baselineRate = report("baseline", run, input, result, 0);
+      if (probe != null) {
+        System.out.println("probe while the baseline ran: " + probe.summary());
+      }
 
       env = environment(options);
       new SpikestreamJob(
@@ -233,17 +258,27 @@ public final class JobBenchmark {
               JobIo.jsonLines(options.output(), JobIo.LATE),
               JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))
           .build(env);
+      if (probe != null) {
+        probe.reset();
+      }
       result = env.execute("spikestream");
+      String probed = probe == null ? null : probe.summary();
       long records = countLines(Path.of(options.output(), JobIo.SPIKES));
       check(records == input.steps(), "job wrote " + records + " of " + input.steps() + " steps");
       check(countLines(Path.of(options.output(), JobIo.LATE)) == 0, "job had late events");
       check(countLines(Path.of(options.output(), JobIo.DEAD_LETTER)) == 0, "job had dead letters");
       double jobRate = report("spikestream", run, input, result, input.neuronSteps());
+      if (probed != null) {
+        System.out.println("probe while the job ran: " + probed);
+      }
       if (run > 0) {
         baseline.add(baselineRate);
         job.add(jobRate);
       }
       deleteRecursively(Path.of(options.output()));
+    }
+    if (probe != null) {
+      probe.close();
     }
     double b = median(baseline);
     double j = median(job);
