@@ -66,6 +66,8 @@ public final class JobBenchmark {
         sparse:   --events N (4000000) --groups N (1000) --neurons N (1000) --per-step K (1)
         activity: --events N (4000000) --groups N (1000) --neurons N (100)
                   --models M,M... (exact,lif; of baseline, exact, lif: run alternately)
+        activity-replay: the activity input's steps through each model's neurons without Flink,
+                  one thread, timed (NeuronReplay): --models exact,lif --rounds N (3)
         sparse-input: --events N (2000000) --per-step K (10) --files N (1), --groups and
                   --neurons as sparse: only writes a sparse input (for runs as processes,
                   flink-job/bench/process.sh) and prints INPUT dir events steps
@@ -100,7 +102,7 @@ public final class JobBenchmark {
             options.getOrDefault("--groups", scenario.equals("dense") ? "16" : "1000"));
     int neurons =
         Integer.parseInt(
-            options.getOrDefault("--neurons", scenario.equals("activity") ? "100" : "1000"));
+            options.getOrDefault("--neurons", scenario.startsWith("activity") ? "100" : "1000"));
     switch (scenario) {
       case "dense" -> {
         long frames = Long.parseLong(options.getOrDefault("--frames", "200000"));
@@ -161,12 +163,19 @@ public final class JobBenchmark {
         }
         System.out.println("INPUT " + dir + " " + input.events() + " " + input.steps());
       }
-      case "activity" -> {
+      case "activity", "activity-replay" -> {
         long events = Long.parseLong(options.getOrDefault("--events", "4000000"));
         Path dir = work.resolve("activity-" + events + "x" + groups + "x" + neurons);
         BenchInput input = reused(dir, neurons);
         if (input == null) {
           input = done(BenchInput.activity(dir, events, groups, neurons));
+        }
+        if (scenario.equals("activity-replay")) {
+          NeuronReplay.run(
+              input,
+              List.of(options.getOrDefault("--models", "exact,lif").split(",")),
+              Integer.parseInt(options.getOrDefault("--rounds", "3")));
+          return;
         }
         models(
             input,
