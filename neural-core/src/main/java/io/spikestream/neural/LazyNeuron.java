@@ -45,6 +45,12 @@ abstract class LazyNeuron extends Neuron {
   /** Unit steps taken by sparse steps and catch-up replays, for tests of what steps cost. */
   long unitSteps;
 
+  /** A sparse step's distinct listed units, and those of them behind with the steps they missed. */
+  private int[] listed = new int[16];
+
+  private int[] behindUnits = new int[16];
+  private long[] behindSteps = new long[16];
+
   private final SparseInput sparse = new SparseInput();
   private int[] spiked = new int[16];
   private int spikedCount;
@@ -92,18 +98,53 @@ abstract class LazyNeuron extends Neuron {
     spiked[spikedCount++] = neuron;
   }
 
+  private static int[] grown(int[] array, int count) {
+    return count == array.length ? Arrays.copyOf(array, 2 * count) : array;
+  }
+
   /** The step a unit is materialized at. */
   final long timeOf(int unit) {
     return stamps == null ? base : Math.max(stamps[unit], base);
   }
 
-  /** Replays a unit's missed zero-input steps up to {@code target}, jumping at a fixed point. */
-  private void catchUp(int unit, long target) {
-    for (long t = timeOf(unit); t < target; t++) {
-      unitSteps++;
+  /**
+   * Takes up to {@code steps} zero-input steps of a cold unit, stopping after the first that leaves
+   * it bit-identical (all later ones would too). Models may override this with a loop that keeps
+   * the unit's state in registers; the result must equal this one.
+   *
+   * @param steps how many steps the unit is behind, at least 1
+   * @return the steps taken, at most {@code steps}
+   */
+  long idleSteps(int unit, long steps) {
+    long taken = 0;
+    while (taken < steps) {
+      taken++;
       if (!idleStep(unit)) {
         break;
       }
+    }
+    return taken;
+  }
+
+  /**
+   * {@link #idleSteps(int, long)} of several distinct units, {@code steps[c]} for {@code units[c]};
+   * models may override this to interleave independent units.
+   *
+   * @return the steps taken in all
+   */
+  long idleSteps(int[] units, long[] steps, int count) {
+    long taken = 0;
+    for (int c = 0; c < count; c++) {
+      taken += idleSteps(units[c], steps[c]);
+    }
+    return taken;
+  }
+
+  /** Replays a unit's missed zero-input steps up to {@code target}, jumping at a fixed point. */
+  private void catchUp(int unit, long target) {
+    long missed = target - timeOf(unit);
+    if (missed > 0) {
+      unitSteps += idleSteps(unit, missed);
     }
     if (stamps != null) {
       stamps[unit] = target;
@@ -193,16 +234,36 @@ abstract class LazyNeuron extends Neuron {
     sparse.load(indices, currents, count);
     long step = Math.addExact(now, 1);
     spikedCount = 0;
-    int found = 0;
+    // the listed units first replay what they missed, all at once, so that a model can
+    // interleave the replays
+    int listedCount = 0;
+    int behindCount = 0;
     for (int k = 0; k < sparse.distinct(); k++) {
       int unit = unitOf(sparse.neuron(k));
       if (stamps[unit] == step) {
         continue; // another neuron of the unit was listed before
       }
-      catchUp(unit, now);
+      long missed = now - timeOf(unit);
+      stamps[unit] = step;
+      listed = grown(listed, listedCount);
+      listed[listedCount++] = unit;
+      if (missed > 0) {
+        behindUnits = grown(behindUnits, behindCount);
+        if (behindCount == behindSteps.length) {
+          behindSteps = Arrays.copyOf(behindSteps, 2 * behindCount);
+        }
+        behindUnits[behindCount] = unit;
+        behindSteps[behindCount++] = missed;
+      }
+    }
+    if (behindCount > 0) {
+      unitSteps += idleSteps(behindUnits, behindSteps, behindCount);
+    }
+    int found = 0;
+    for (int l = 0; l < listedCount; l++) {
+      int unit = listed[l];
       stepUnit(unit, sparse);
       unitSteps++;
-      stamps[unit] = step;
       if (!isHot(unit) && !cold(unit)) {
         hotBits[unit >>> 6] |= 1L << unit;
         if (found == newlyHot.length) {

@@ -55,6 +55,19 @@ class LazyNeuronTest {
     }
   }
 
+  /**
+   * The same sequences for LIF where its idle replays cannot take their short rule (see {@code
+   * LIF.idleSteps}): rest_v at 0 mV, where rest_v + x may be -0.0, and a negative resistance, where
+   * R * 0 is -0.0. The draws of {@link LinearHyper} take the short rule.
+   */
+  @RepeatedTest(REPETITIONS)
+  void idleReplaysOutsideTheShortRuleEqualTheOracle(RepetitionInfo repetition) {
+    LinearHyper hyper = hyper(repetition, 2);
+    runSequence(hyper.withRestAtZero(), false, new Random(hyper.seed() * 31 + 2));
+    runSequence(
+        hyper.withResistance(-hyper.resistance()), false, new Random(hyper.seed() * 31 + 3));
+  }
+
   private static void runSequence(LinearHyper hyper, boolean adaptive, Random random) {
     LazyNeuron neuron = build(hyper, adaptive);
     InfernoOracle oracle = oracleOf(neuron);

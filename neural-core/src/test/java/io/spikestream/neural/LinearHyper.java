@@ -56,6 +56,40 @@ record LinearHyper(
         seed, shape, stepTime, rest, reset, thresh, refracT, tau, resistance, batch, tc, si);
   }
 
+  /** These parameters moved by -rest_v, so that rest_v is 0 mV. */
+  LinearHyper withRestAtZero() {
+    return new LinearHyper(
+        seed,
+        shape,
+        stepTime,
+        0.0,
+        resetV - restV,
+        threshV - restV,
+        refracT,
+        timeConstant,
+        resistance,
+        batchSize,
+        tcAdaptation,
+        spikeIncrement);
+  }
+
+  /** These parameters with another resistance, MΩ. */
+  LinearHyper withResistance(double ohms) {
+    return new LinearHyper(
+        seed,
+        shape,
+        stepTime,
+        restV,
+        resetV,
+        threshV,
+        refracT,
+        timeConstant,
+        ohms,
+        batchSize,
+        tcAdaptation,
+        spikeIncrement);
+  }
+
   LIF lif() {
     return LIF.builder()
         .shape(shape)
