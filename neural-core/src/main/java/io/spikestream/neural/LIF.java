@@ -42,7 +42,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * neurons are left behind by {@link #forwardSparse} and {@link #skipIdle} and replay their
  * zero-input steps when next touched, one by one until a step leaves them unchanged: an idle
  * voltage freezes a few float32 ulps from rest_v (up to about 0.5 / (1 - decay) ulps), after a
- * number of steps proportional to τ<sub>m</sub> / Δt.
+ * number of steps proportional to τ<sub>m</sub> / Δt. Within a fraction of a mV of rest_v the steps
+ * to that fixed point and the fixed point itself are looked up ({@code DecayTable}, computed by the
+ * same rule the first time a voltage needs them).
  *
  * <pre>{@code
  * LIF neuron = LIF.builder()
@@ -78,6 +80,12 @@ public final class LIF extends LazyNeuron {
   /** See {@link #idleSteps}. */
   private final boolean plainDecay;
 
+  /** The short rule's trajectories near rest, or null where no table applies. */
+  private DecayTable table;
+
+  /** How near rest_v, mV, a voltage is looked up in {@link #table} (-1 without a table). */
+  private float nearRest;
+
   /** Voltages at or below this are cold (see {@code LinearKernel.coldLimit}). */
   private final float coldLimit;
 
@@ -110,6 +118,8 @@ public final class LIF extends LazyNeuron {
   private void setStepConstants() {
     dt = (float) stepTime;
     decay = (float) ExactExp.exp(-stepTime / timeConstant);
+    table = DecayTable.of(rest, decay, thresh);
+    nearRest = table == null ? -1f : table.radius();
   }
 
   /**
@@ -467,7 +477,17 @@ public final class LIF extends LazyNeuron {
     float v = voltage[i];
     int bits = Float.floatToRawIntBits(v);
     long taken = 0;
+    boolean looked = table == null;
     while (taken < steps) {
+      if (!looked && Math.abs(v - rest) <= nearRest) {
+        // v - rest is exact here (Sterbenz): v is within a fraction of a mV of rest
+        looked = true;
+        int entry = table.entry(v - rest);
+        if (DecayTable.steps(entry) <= steps - taken) {
+          voltage[i] = table.fixedVoltage(entry);
+          return taken + DecayTable.steps(entry);
+        }
+      }
       taken++;
       float next = rest + (v - rest) * decay;
       if (next >= thresh) {
@@ -484,7 +504,10 @@ public final class LIF extends LazyNeuron {
     return taken;
   }
 
-  /** {@link #decaySteps} of two resting neurons, interleaved until one of them is done. */
+  /**
+   * {@link #decaySteps} of two resting neurons, interleaved until one of them is done or near rest
+   * (where {@link #decaySteps} looks the rest up).
+   */
   private long decayPair(int a, long stepsA, int b, long stepsB) {
     float va = voltage[a];
     float vb = voltage[b];
@@ -492,7 +515,9 @@ public final class LIF extends LazyNeuron {
     long taken = 0;
     boolean fixedA = false;
     boolean fixedB = false;
-    while (taken < both && !(fixedA | fixedB)) {
+    while (taken < both
+        && !(fixedA | fixedB)
+        && !(Math.abs(va - rest) <= nearRest | Math.abs(vb - rest) <= nearRest)) {
       taken++;
       float nextA = rest + (va - rest) * decay;
       float nextB = rest + (vb - rest) * decay;

@@ -69,6 +69,7 @@ class LazyNeuronTest {
   }
 
   private static void runSequence(LinearHyper hyper, boolean adaptive, Random random) {
+    DecayTable.forgetShared(); // each draw is a parameter set of its own: give it its table
     LazyNeuron neuron = build(hyper, adaptive);
     InfernoOracle oracle = oracleOf(neuron);
     int n = hyper.neurons();
