@@ -200,7 +200,9 @@ alive() {
 start_taskmanager() {
   local n=1
   while [[ -e $DIR/pids/taskmanager-$n.pid ]]; do n=$((n + 1)); done
-  launch "taskmanager-$n" "$DIR/conf/taskmanager.params" \
+  # ND4J's OpenMP threads: one per TaskManager unless the caller says otherwise (its slots run in
+  # parallel already; docs/job-benchmarks.md#nd4j-threads)
+  OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} launch "taskmanager-$n" "$DIR/conf/taskmanager.params" \
     org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
     -D "taskmanager.resource-id=taskmanager-$n"
   echo "taskmanager-$n"
