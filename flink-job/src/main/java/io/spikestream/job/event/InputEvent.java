@@ -42,6 +42,13 @@ public class InputEvent {
    */
   public int count = 1;
 
+  /**
+   * The group's index in the job's group list when the event came between tasks through {@link
+   * InputEventSerializer}, else -1: lets the keyed operator find the group without hashing its id.
+   * Not part of the event (transient: Flink's POJO serializer and {@link #equals} skip it).
+   */
+  public transient int groupIndex = -1;
+
   /** For Flink's POJO serializer. */
   public InputEvent() {}
 

@@ -79,6 +79,7 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
     copy.current = from.current == null ? null : from.current.clone();
     copy.override = from.override == null ? null : from.override.clone();
     copy.count = from.count;
+    copy.groupIndex = from.groupIndex;
     return copy;
   }
 
@@ -137,6 +138,7 @@ public final class InputEventSerializer extends TypeSerializer<InputEvent> {
           "group index " + group + " is out of range [0, " + groupIds.length + ")");
     }
     reuse.group = groupIds[group];
+    reuse.groupIndex = group;
     reuse.t = in.readDouble();
     reuse.step = in.readLong();
     int fields = in.readByte();

@@ -8,6 +8,7 @@ import io.spikestream.neural.NeuronSnapshot;
 import io.spikestream.neural.SpikeSnapshot;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,9 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   /** Every group this instance has seen, with its neuron and what it knows of its state. */
   private transient Map<String, GroupRun> runs;
 
+  /** {@link #runs} by the group indices events came with (see {@link #run(InputEvent)}). */
+  private transient GroupRun[] runsByIndex;
+
   /**
    * Groups with steps to run, by the watermark at which the first one is due; an entry whose due
    * time is no longer its group's {@link GroupRun#due} is stale and skipped.
@@ -187,6 +191,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     clockState = getKeyedStateStore().getState(CLOCK);
     pendingState = getKeyedStateStore().getMapState(PENDING);
     runs = new HashMap<>();
+    runsByIndex = new GroupRun[0];
     waiting = new DueQueue<>();
     changed = new ArrayList<>();
     watermark = Long.MIN_VALUE;
@@ -293,6 +298,27 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     }
   }
 
+  /**
+   * The run of an event's group: by the group's index when the event came through the job's
+   * serializer, which sets index and id from the job's one group list (so the run found by the id
+   * for the first event of an index serves every later one), else by its id.
+   */
+  private GroupRun run(InputEvent event) {
+    int index = event.groupIndex;
+    if (index < 0) {
+      return run(event.group);
+    }
+    if (index >= runsByIndex.length) {
+      runsByIndex = Arrays.copyOf(runsByIndex, Math.max(index + 1, 2 * runsByIndex.length));
+    }
+    GroupRun run = runsByIndex[index];
+    if (run == null) {
+      run = run(event.group);
+      runsByIndex[index] = run;
+    }
+    return run;
+  }
+
   private GroupRun run(String id) {
     GroupRun run = runs.get(id);
     if (run == null) {
@@ -306,7 +332,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
   public void processElement(StreamRecord<InputEvent> element) throws Exception {
     InputEvent event = element.getValue();
     sawEvent = true;
-    GroupRun run = run(event.group);
+    GroupRun run = run(event);
     long lastStep = run.lastStep(clockState);
     if (event.step <= lastStep) {
       late.inc(event.count);

@@ -24,7 +24,10 @@ class InputEventSerializerTest {
   private final TypeSerializer<InputEvent> serializer =
       new InputEventTypeInfo(GROUPS).createSerializer(new SerializerConfigImpl());
 
-  /** Every field, present or not, empty or not, comes back equal; the group as the job's id. */
+  /**
+   * Every field, present or not, empty or not, comes back equal; the group as the job's id, with
+   * its index in the job's list.
+   */
   @RepeatedTest(50)
   void eventsComeBackEqual(RepetitionInfo repetition) throws IOException {
     Random random = new Random(SEED + repetition.getCurrentRepetition());
@@ -40,8 +43,10 @@ class InputEventSerializerTest {
       InputEvent back = i % 2 == 0 ? serializer.deserialize(in) : serializer.deserialize(reuse, in);
       assertThat(back).isEqualTo(events[i]);
       assertThat(back.group).isSameAs(GROUPS.get(GROUPS.indexOf(events[i].group)));
+      assertThat(back.groupIndex).isEqualTo(GROUPS.indexOf(events[i].group));
       InputEvent copy = serializer.copy(back);
       assertThat(copy).isEqualTo(back);
+      assertThat(copy.groupIndex).isEqualTo(back.groupIndex);
       if (back.currents != null && back.currents.length > 0) {
         assertThat(copy.currents).isNotSameAs(back.currents);
       }
