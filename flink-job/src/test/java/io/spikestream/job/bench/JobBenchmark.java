@@ -259,14 +259,7 @@ public final class JobBenchmark {
       }
 
       env = environment(options);
-      new SpikestreamJob(
-              groups,
-              options,
-              JobIo.files(options.input(), groups, null),
-              JobIo.spikeLines(options.output()),
-              JobIo.jsonLines(options.output(), JobIo.LATE),
-              JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))
-          .build(env);
+      buildJob(groups, options, env);
       if (probe != null) {
         probe.reset();
       }
@@ -375,6 +368,19 @@ public final class JobBenchmark {
     return report("baseline", run, input, result, 0);
   }
 
+  /** The job as users run it, over file input, with its real sinks. */
+  private static void buildJob(
+      Map<String, GroupConfig> groups, JobOptions options, StreamExecutionEnvironment env) {
+    new SpikestreamJob(
+            groups,
+            options,
+            JobIo.files(options.input(), groups, null),
+            JobIo.spikeLines(options.output()),
+            JobIo.jsonLines(options.output(), JobIo.LATE),
+            JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))
+        .build(env);
+  }
+
   /**
    * One run of the job over the input with the options' groups, checked: a spike record per step
    * that received events, no late events or dead letters, and the expected spikes (if known, >= 0);
@@ -386,14 +392,7 @@ public final class JobBenchmark {
     deleteRecursively(Path.of(options.output())); // what a failed earlier run left
     Map<String, GroupConfig> groups = GroupsFile.load(options.groups());
     StreamExecutionEnvironment env = environment(options);
-    new SpikestreamJob(
-            groups,
-            options,
-            JobIo.files(options.input(), groups, null),
-            JobIo.spikeLines(options.output()),
-            JobIo.jsonLines(options.output(), JobIo.LATE),
-            JobIo.jsonLines(options.output(), JobIo.DEAD_LETTER))
-        .build(env);
+    buildJob(groups, options, env);
     JobExecutionResult result = env.execute("spikestream");
     long records = countLines(Path.of(options.output(), JobIo.SPIKES));
     check(records == input.steps(), name + " wrote " + records + " of " + input.steps() + " steps");
