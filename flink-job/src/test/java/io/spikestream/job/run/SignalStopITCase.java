@@ -105,6 +105,10 @@ class SignalStopITCase {
     List<String> command =
         new ArrayList<>(
             List.of(
+                // a build started in the background by a non-interactive shell ignores SIGINT,
+                // and the JVM keeps an ignored SIGINT ignored: give the job the default back
+                "env",
+                "--default-signal=INT",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 Path.of("target/spikestream-job.jar").toAbsolutePath().toString(),
