@@ -363,9 +363,15 @@ public final class EventCodec {
    */
   public static void format(SpikeRecord record, LineBuffer line) {
     line.clear();
-    StringBuilder group = new StringBuilder(record.group.length() + 8);
-    JsonStringEncoder.getInstance().quoteAsString(record.group, group);
-    line.append("{\"group\":\"").append(group.toString()).append("\",\"step\":");
+    line.append("{\"group\":\"");
+    if (plainJson(record.group)) {
+      line.append(record.group);
+    } else {
+      StringBuilder group = new StringBuilder(record.group.length() + 8);
+      JsonStringEncoder.getInstance().quoteAsString(record.group, group);
+      line.append(group.toString());
+    }
+    line.append("\",\"step\":");
     line.append(record.step).append(",\"t\":");
     double t = record.t;
     if (t == (long) t
@@ -396,6 +402,19 @@ public final class EventCodec {
       line.append(']');
     }
     line.append('}');
+  }
+
+  /**
+   * Whether a JSON string of this text is the text itself: printable ASCII, no quote or backslash.
+   */
+  private static boolean plainJson(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -41,10 +41,21 @@ public final class LineBuffer {
    * @return this buffer
    */
   public LineBuffer append(String text) {
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    ensure(utf8.length);
-    System.arraycopy(utf8, 0, bytes, length, utf8.length);
-    length += utf8.length;
+    // ASCII, as the records' keys and numbers are, byte by byte without an array per call
+    int n = text.length();
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        // the chars before are ASCII, so no surrogate pair is split here
+        byte[] utf8 = text.substring(i).getBytes(StandardCharsets.UTF_8);
+        ensure(utf8.length);
+        System.arraycopy(utf8, 0, bytes, length, utf8.length);
+        length += utf8.length;
+        return this;
+      }
+      bytes[length++] = (byte) c;
+    }
     return this;
   }
 

@@ -264,7 +264,16 @@ class EventCodecTest {
   @org.junit.jupiter.api.Test
   void spikeRecordsFormattedIntoBytesAreTheirJsonLinesUtf8() {
     java.util.Random random = new java.util.Random(20261201L);
-    String[] groups = {"retina", "a\"b\\c", "caf\u00e9 \u2603", "tab\there", "\u0001ctl"};
+    String[] groups = {
+      "retina",
+      "a\"b\\c",
+      "caf\u00e9 \u2603",
+      "tab\there",
+      "\u0001ctl",
+      "a/b",
+      "del\u007f",
+      "\ud83d\ude00x"
+    };
     double[] times = {0.0, -0.0, 1.0, 12.5, 1e7, 9_999_999.0, -3.0, 0.1, 1e-300, 123456789.25};
     long[] steps = {0, 1, -1, 42, Long.MAX_VALUE, Long.MIN_VALUE, 1_000_000_007L};
     LineBuffer line = new LineBuffer();
