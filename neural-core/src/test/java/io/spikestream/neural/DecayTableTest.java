@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +70,48 @@ class DecayTableTest {
       }
     }
     assertTrue(tables >= 30, "most draws get a table: " + tables);
+  }
+
+  /**
+   * Threads filling one table at once (a TaskManager's slots share it) leave every entry as one
+   * thread alone makes it.
+   */
+  @Test
+  void threadsFillingOneTableAgreeWithOneThreadAlone() throws Exception {
+    float rest = -65f;
+    float decay = (float) Math.exp(-1.0 / 20);
+    float thresh = -50f;
+    DecayTable alone = DecayTable.create(rest, decay, thresh);
+    DecayTable shared = DecayTable.create(rest, decay, thresh);
+    int reach = Math.round(alone.radius() / Math.ulp(rest));
+    int threads = 4;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        long seed = RandomHyper.BASE_SEED + 7100 + t;
+        done.add(
+            pool.submit(
+                () -> {
+                  Random random = new Random(seed);
+                  start.await();
+                  for (int n = 0; n < 20_000; n++) {
+                    shared.entry(random.nextInt(-reach, reach + 1) * Math.ulp(rest));
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    for (int k = -reach; k <= reach; k += 7) {
+      float offset = k * Math.ulp(rest);
+      assertEquals(alone.entry(offset), shared.entry(offset), "offset " + offset);
+    }
   }
 
   @Test
