@@ -106,6 +106,9 @@ public final class ALIF extends LazyNeuron {
   /** Voltages at or below this are cold against thresh_eq_v (see LinearKernel.coldLimit). */
   private final float coldLimit;
 
+  /** Whether R * 0 is +0.0, rest_v nonzero and the first increment finite (see idleSteps). */
+  private final boolean plainIdle;
+
   /** Threads a dense step of a batch of one may use. */
   private final int threads;
 
@@ -164,6 +167,8 @@ public final class ALIF extends LazyNeuron {
     for (int idx = 0; idx < k; idx++) {
       increment[idx] = (float) spikeIncrement[idx];
     }
+    plainIdle =
+        Float.floatToRawIntBits(ohms * 0f) == 0 && rest != 0f && Float.isFinite(increment[0]);
     adaptation = new float[(int) count() * k];
     savedA = new float[k];
     setStepConstants();
@@ -662,15 +667,72 @@ public final class ALIF extends LazyNeuron {
   boolean idleStep(int unit) {
     save(unit);
     if (stepPosition(unit, null, SILENT) > 0) {
-      throw new IllegalStateException(
-          "position "
-              + unit
-              + " of "
-              + this
-              + " spiked in a zero-input step it was proven cold "
-              + "for");
+      throw spikedWhileCold(unit);
     }
     return !same(unit);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>With batch size 1 and one adaptation, once the neuron is out of its refractory period
+   * (refrac +0.0) with a finite voltage and adaptation, and R * 0 is +0.0, rest_v not zero and the
+   * increment finite, a zero-input step without a spike is exactly {@code V' = rest_v + (V -
+   * rest_v) decay} (see {@code LIF.idleSteps}) and {@code a' = 0 + (a adaptDecay + increment 0)},
+   * the adaptation rule with the period over and no spike; both run in registers. Other shapes of
+   * the state take the whole rule step by step.
+   */
+  @Override
+  long idleSteps(int unit, long steps) {
+    if (fired.length != 1 || adaptations != 1 || !plainIdle) {
+      return super.idleSteps(unit, steps);
+    }
+    long taken = 0;
+    while (taken < steps && !resting(unit)) {
+      taken++;
+      if (!idleStep(unit)) {
+        return taken;
+      }
+    }
+    // batch 1, one adaptation: the neuron, its position and its adaptation share the index
+    float v = voltage[unit];
+    float a = adaptation[unit];
+    float ad = adaptDecay[0];
+    float incrementOfNoSpike = increment[0] * 0f;
+    while (taken < steps) {
+      taken++;
+      float theta = threshEq + (0f + a);
+      float nextV = rest + (v - rest) * decay;
+      if (nextV >= theta) {
+        voltage[unit] = v;
+        adaptation[unit] = a;
+        throw spikedWhileCold(unit);
+      }
+      float nextA = 0f + (a * ad + incrementOfNoSpike);
+      boolean fixed =
+          Float.floatToRawIntBits(nextV) == Float.floatToRawIntBits(v)
+              && Float.floatToRawIntBits(nextA) == Float.floatToRawIntBits(a);
+      v = nextV;
+      a = nextA;
+      if (fixed) {
+        break;
+      }
+    }
+    voltage[unit] = v;
+    adaptation[unit] = a;
+    return taken;
+  }
+
+  /** Whether neuron i is out of its refractory period, for good, with finite V and adaptation. */
+  private boolean resting(int i) {
+    return Float.floatToRawIntBits(refrac[i]) == 0
+        && Float.isFinite(voltage[i])
+        && Float.isFinite(adaptation[i]);
+  }
+
+  private IllegalStateException spikedWhileCold(int unit) {
+    return new IllegalStateException(
+        "position " + unit + " of " + this + " spiked in a zero-input step it was proven cold for");
   }
 
   @Override

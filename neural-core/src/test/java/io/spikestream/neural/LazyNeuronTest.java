@@ -68,6 +68,19 @@ class LazyNeuronTest {
         hyper.withResistance(-hyper.resistance()), false, new Random(hyper.seed() * 31 + 3));
   }
 
+  /**
+   * The same sequences for ALIF with batch size 1 and one adaptation, where idle replays take the
+   * short rule in registers (see {@code ALIF.idleSteps}), and for such an ALIF where they cannot
+   * (rest_v 0, a negative resistance).
+   */
+  @RepeatedTest(REPETITIONS)
+  void singleAlifIdleReplaysEqualTheOracle(RepetitionInfo repetition) {
+    LinearHyper hyper = hyper(repetition, 3).withBatchOneAndOneAdaptation();
+    runSequence(hyper, true, new Random(hyper.seed() * 31 + 4));
+    runSequence(hyper.withRestAtZero(), true, new Random(hyper.seed() * 31 + 5));
+    runSequence(hyper.withResistance(-hyper.resistance()), true, new Random(hyper.seed() * 31 + 6));
+  }
+
   private static void runSequence(LinearHyper hyper, boolean adaptive, Random random) {
     DecayTable.forgetShared(); // each draw is a parameter set of its own: give it its table
     LazyNeuron neuron = build(hyper, adaptive);

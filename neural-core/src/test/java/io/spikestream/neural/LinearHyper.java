@@ -73,6 +73,23 @@ record LinearHyper(
         spikeIncrement);
   }
 
+  /** These parameters with batch size 1 and only the first adaptation. */
+  LinearHyper withBatchOneAndOneAdaptation() {
+    return new LinearHyper(
+        seed,
+        shape,
+        stepTime,
+        restV,
+        resetV,
+        threshV,
+        refracT,
+        timeConstant,
+        resistance,
+        1,
+        new double[] {tcAdaptation[0]},
+        new double[] {spikeIncrement[0]});
+  }
+
   /** These parameters with another resistance, MΩ. */
   LinearHyper withResistance(double ohms) {
     return new LinearHyper(
