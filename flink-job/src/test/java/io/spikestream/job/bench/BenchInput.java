@@ -125,9 +125,17 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
           + " resistance: 1.0";
 
   /**
+   * The ALIF parameters of {@link #activity}'s third groups file (for the neurons alone: {@code
+   * activity-replay}): the LIF's, with one adaptation of τ 100 ms and 1 mV per spike.
+   */
+  static final String ALIF_PARAMETERS =
+      "rest_v: -65.0, reset_v: -70.0, thresh_eq_v: -50.0, refrac_t: 2.0, tc_membrane: 20.0,"
+          + " tc_adaptation: [100.0], spike_increment: [1.0], resistance: 1.0";
+
+  /**
    * The groups file of {@link #activity}'s groups with the given model.
    *
-   * @param model {@code exact} or {@code lif}
+   * @param model {@code exact}, {@code lif} or {@code alif}
    */
   Path groups(String model) {
     return model.equals("exact") ? groups() : dir.resolve("groups-" + model + ".yaml");
@@ -157,16 +165,15 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
   static BenchInput activity(Path dir, long events, int groups, int neurons) throws IOException {
     writeGroups(dir, "g", groups, neurons);
     StringBuilder yaml = new StringBuilder("groups:\n");
+    StringBuilder alif = new StringBuilder("groups:\n");
     for (int g = 0; g < groups; g++) {
-      yaml.append("  - {id: ")
-          .append(name("g", g))
-          .append(", model: lif, shape: [")
-          .append(neurons)
-          .append("], step_time: 1.0, ")
-          .append(LIF_PARAMETERS)
-          .append("}\n");
+      String start = "  - {id: " + name("g", g) + ", model: ";
+      String shape = ", shape: [" + neurons + "], step_time: 1.0, ";
+      yaml.append(start).append("lif").append(shape).append(LIF_PARAMETERS).append("}\n");
+      alif.append(start).append("alif").append(shape).append(ALIF_PARAMETERS).append("}\n");
     }
     Files.writeString(dir.resolve("groups-lif.yaml"), yaml);
+    Files.writeString(dir.resolve("groups-alif.yaml"), alif);
     Neuron[] lif = new Neuron[groups];
     Neuron[] exact = new Neuron[groups];
     int gi = 0;

@@ -67,7 +67,7 @@ public final class JobBenchmark {
         activity: --events N (4000000) --groups N (1000) --neurons N (100)
                   --models M,M... (exact,lif; of baseline, exact, lif: run alternately)
         activity-replay: the activity input's steps through each model's neurons without Flink,
-                  one thread, timed (NeuronReplay): --models exact,lif --rounds N (3)
+                  one thread, timed (NeuronReplay): --models exact,lif[,alif] --rounds N (3)
         sparse-input: --events N (2000000) --per-step K (10) --files N (1), --groups and
                   --neurons as sparse: only writes a sparse input (for runs as processes,
                   flink-job/bench/process.sh) and prints INPUT dir events steps

@@ -103,6 +103,11 @@ final class NeuronReplay {
       Neuron target = neurons[group];
       long start = System.nanoTime();
       long idle = last[group] < 0 ? step : step - last[group] - 1;
+      // as the operator: idle steps one by one while a neuron can spike without input (an ALIF's),
+      // then skipped
+      for (; idle > 0 && target.canSpikeWithoutInput(); idle--) {
+        spikes += target.forwardSparse(indices, currents, 0).length;
+      }
       if (idle > 0) {
         target.skipIdle(idle);
       }
