@@ -58,32 +58,16 @@ record LinearHyper(
 
   /** These parameters moved by -rest_v, so that rest_v is 0 mV. */
   LinearHyper withRestAtZero() {
-    return new LinearHyper(
-        seed,
-        shape,
-        stepTime,
-        0.0,
-        resetV - restV,
-        threshV - restV,
-        refracT,
-        timeConstant,
-        resistance,
-        batchSize,
-        tcAdaptation,
-        spikeIncrement);
+    return with(
+        0.0, resetV - restV, threshV - restV, resistance, batchSize, tcAdaptation, spikeIncrement);
   }
 
   /** These parameters with batch size 1 and only the first adaptation. */
   LinearHyper withBatchOneAndOneAdaptation() {
-    return new LinearHyper(
-        seed,
-        shape,
-        stepTime,
+    return with(
         restV,
         resetV,
         threshV,
-        refracT,
-        timeConstant,
         resistance,
         1,
         new double[] {tcAdaptation[0]},
@@ -92,19 +76,13 @@ record LinearHyper(
 
   /** These parameters with another resistance, MΩ. */
   LinearHyper withResistance(double ohms) {
+    return with(restV, resetV, threshV, ohms, batchSize, tcAdaptation, spikeIncrement);
+  }
+
+  private LinearHyper with(
+      double rest, double reset, double thresh, double ohms, int batch, double[] tc, double[] si) {
     return new LinearHyper(
-        seed,
-        shape,
-        stepTime,
-        restV,
-        resetV,
-        threshV,
-        refracT,
-        timeConstant,
-        ohms,
-        batchSize,
-        tcAdaptation,
-        spikeIncrement);
+        seed, shape, stepTime, rest, reset, thresh, refracT, timeConstant, ohms, batch, tc, si);
   }
 
   LIF lif() {
