@@ -3,7 +3,6 @@ package io.spikestream.neural;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -56,9 +55,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *     .tcMembrane(20.0).tcAdaptation(100.0, 1000.0).spikeIncrement(1.0, 0.5).build();
  * }</pre>
  */
-public final class ALIF extends LazyNeuron {
+public final class ALIF extends LinearNeuron {
 
-  private double stepTime;
   private final double restV;
   private final double resetV;
   private final double threshEqV;
@@ -80,9 +78,6 @@ public final class ALIF extends LazyNeuron {
 
   /** K, the adaptations per position. */
   private final int adaptations;
-
-  private float[] voltage;
-  private float[] refrac;
 
   /** Threshold adaptations, mV, c-ordered {@code (N..., K)}. */
   private float[] adaptation;
@@ -175,7 +170,8 @@ public final class ALIF extends LazyNeuron {
     reallocate();
   }
 
-  private void setStepConstants() {
+  @Override
+  void setStepConstants() {
     dt = (float) stepTime;
     decay = (float) ExactExp.exp(-stepTime / tcMembrane);
     for (int k = 0; k < adaptations; k++) {
@@ -280,74 +276,6 @@ public final class ALIF extends LazyNeuron {
     return adaptations;
   }
 
-  @Override
-  public double dt() {
-    return stepTime;
-  }
-
-  /**
-   * Sets the step time; neurons behind on idle steps catch up with the old one first.
-   *
-   * @param dt the new step time, Δt, in ms; > 0
-   * @throws IllegalArgumentException {@code 'dt' of 0.0 must be positive}
-   */
-  @Override
-  public void setDt(double dt) {
-    Checks.positive("dt", dt);
-    materialize();
-    this.stepTime = dt;
-    setStepConstants();
-    recomputeHot();
-  }
-
-  /**
-   * @return a new FLOAT array of the membrane voltages in mV, {@code [B, N...]}
-   */
-  @Override
-  public INDArray voltage() {
-    materialize();
-    return Nd4j.create(voltage.clone(), batchedShape(), 'c');
-  }
-
-  /**
-   * Sets the membrane voltages (rounded to float32); the spikes of the last step stay.
-   *
-   * @param voltage voltages in mV, {@code [B, N...]}, any numeric type
-   * @throws IllegalArgumentException if null, not numeric or not of the batched shape
-   */
-  @Override
-  public void setVoltage(INDArray voltage) {
-    requireBatchedShape("voltage", voltage);
-    float[] values = floatsOf("voltage", voltage);
-    materialize();
-    this.voltage = values;
-    recomputeHot();
-  }
-
-  /**
-   * @return a new FLOAT array of the remaining refractory periods in ms, {@code [B, N...]}
-   */
-  @Override
-  public INDArray refrac() {
-    materialize();
-    return Nd4j.create(refrac.clone(), batchedShape(), 'c');
-  }
-
-  /**
-   * Sets the remaining refractory periods (rounded to float32); the spikes of the last step stay.
-   *
-   * @param refrac refractory periods in ms, {@code [B, N...]}, any numeric type
-   * @throws IllegalArgumentException if null, not numeric or not of the batched shape
-   */
-  @Override
-  public void setRefrac(INDArray refrac) {
-    requireBatchedShape("refrac", refrac);
-    float[] values = floatsOf("refrac", refrac);
-    materialize();
-    this.refrac = values;
-    recomputeHot();
-  }
-
   /**
    * The shape of the threshold adaptations: the group's shape and K, without the batch.
    *
@@ -391,11 +319,6 @@ public final class ALIF extends LazyNeuron {
     materialize();
     this.adaptation = values;
     recomputeHot();
-  }
-
-  private static float[] floatsOf(String name, INDArray array) {
-    SpikeKernel.requireNumeric(name, array);
-    return array.castTo(DataType.FLOAT).dup('c').data().asFloat();
   }
 
   /** Resets the neurons to rest, keeping the adaptations: {@code clear(true)}. */

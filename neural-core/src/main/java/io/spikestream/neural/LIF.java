@@ -2,9 +2,7 @@ package io.spikestream.neural;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Leaky integrate-and-fire neurons: the JVM counterpart of Inferno's {@code LIF}, stepping bit for
@@ -52,9 +50,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *     .refracT(2.0).timeConstant(20.0).batchSize(2).build();
  * }</pre>
  */
-public final class LIF extends LazyNeuron {
+public final class LIF extends LinearNeuron {
 
-  private double stepTime;
   private final double restV;
   private final double resetV;
   private final double threshV;
@@ -70,12 +67,6 @@ public final class LIF extends LazyNeuron {
   private final float thresh;
   private final float refracPeriod;
   private final float ohms;
-
-  /** Membrane voltages, mV, c-ordered {@code [B, N...]}. */
-  private float[] voltage;
-
-  /** Remaining refractory periods, ms, c-ordered {@code [B, N...]}. */
-  private float[] refrac;
 
   /** See {@link #idleSteps}. */
   private final boolean plainDecay;
@@ -115,7 +106,8 @@ public final class LIF extends LazyNeuron {
     reallocate();
   }
 
-  private void setStepConstants() {
+  @Override
+  void setStepConstants() {
     dt = (float) stepTime;
     decay = (float) ExactExp.exp(-stepTime / timeConstant);
     table = DecayTable.of(rest, decay, thresh);
@@ -190,78 +182,6 @@ public final class LIF extends LazyNeuron {
    */
   public double resistance() {
     return resistance;
-  }
-
-  @Override
-  public double dt() {
-    return stepTime;
-  }
-
-  /**
-   * Sets the step time; neurons behind on idle steps catch up with the old one first.
-   *
-   * @param dt the new step time, Δt, in ms; > 0
-   * @throws IllegalArgumentException {@code 'dt' of 0.0 must be positive}
-   */
-  @Override
-  public void setDt(double dt) {
-    Checks.positive("dt", dt);
-    materialize();
-    this.stepTime = dt;
-    setStepConstants();
-    recomputeHot();
-  }
-
-  /**
-   * @return a new FLOAT array of the membrane voltages in mV, {@code [B, N...]}
-   */
-  @Override
-  public INDArray voltage() {
-    materialize();
-    return Nd4j.create(voltage.clone(), batchedShape(), 'c');
-  }
-
-  /**
-   * Sets the membrane voltages (rounded to float32); the spikes of the last step stay.
-   *
-   * @param voltage voltages in mV, {@code [B, N...]}, any numeric type
-   * @throws IllegalArgumentException if null, not numeric or not of the batched shape
-   */
-  @Override
-  public void setVoltage(INDArray voltage) {
-    float[] values = floatsOf("voltage", voltage);
-    materialize();
-    this.voltage = values;
-    recomputeHot();
-  }
-
-  /**
-   * @return a new FLOAT array of the remaining refractory periods in ms, {@code [B, N...]}
-   */
-  @Override
-  public INDArray refrac() {
-    materialize();
-    return Nd4j.create(refrac.clone(), batchedShape(), 'c');
-  }
-
-  /**
-   * Sets the remaining refractory periods (rounded to float32); the spikes of the last step stay.
-   *
-   * @param refrac refractory periods in ms, {@code [B, N...]}, any numeric type
-   * @throws IllegalArgumentException if null, not numeric or not of the batched shape
-   */
-  @Override
-  public void setRefrac(INDArray refrac) {
-    float[] values = floatsOf("refrac", refrac);
-    materialize();
-    this.refrac = values;
-    recomputeHot();
-  }
-
-  private float[] floatsOf(String name, INDArray array) {
-    requireBatchedShape(name, array);
-    SpikeKernel.requireNumeric(name, array);
-    return array.castTo(DataType.FLOAT).dup('c').data().asFloat();
   }
 
   /** Resets the neurons to rest: voltages to rest_v, refractory periods to 0, no spikes. */
