@@ -163,6 +163,30 @@ public final class PropheseeHeader {
     return dimension(false);
   }
 
+  /**
+   * The width a decoder takes from the header.
+   *
+   * @param range the largest width the format's addresses can reach
+   * @param fallback the width to keep where the header gives none in [1, range]
+   * @return {@link #width()} if it is in [1, range], else {@code fallback}
+   */
+  public int widthWithin(int range, int fallback) {
+    int w = width();
+    return w > 0 && w <= range ? w : fallback;
+  }
+
+  /**
+   * The height a decoder takes from the header.
+   *
+   * @param range the largest height the format's addresses can reach
+   * @param fallback the height to keep where the header gives none in [1, range]
+   * @return {@link #height()} if it is in [1, range], else {@code fallback}
+   */
+  public int heightWithin(int range, int fallback) {
+    int h = height();
+    return h > 0 && h <= range ? h : fallback;
+  }
+
   private int dimension(boolean width) {
     String format = value("format");
     if (format != null) {
@@ -280,6 +304,25 @@ public final class PropheseeHeader {
      * @return the header, or null while it is still being read
      */
     public PropheseeHeader header() {
+      return header;
+    }
+
+    /**
+     * The parsed header, for a decoder about to read the data: if the header lines ran past {@link
+     * #MAX_BYTES} (read as data from there on), their last {@link #MAX_BYTES} bytes are first
+     * recorded as damage.
+     *
+     * @param dataPosition the byte offset at which the data starts
+     * @param damage where the decoder collects its dead letters
+     * @return the header
+     */
+    public PropheseeHeader header(long dataPosition, DamageRun damage) {
+      if (overflowed) {
+        damage.add(
+            dataPosition - MAX_BYTES,
+            dataPosition,
+            "% header lines run past " + MAX_BYTES + " bytes; the rest is read as data");
+      }
       return header;
     }
 

@@ -204,22 +204,10 @@ public final class Evt3Decoder extends ChunkedDecoder {
   }
 
   private void useHeader(long dataPosition) {
-    PropheseeHeader header = headerReader.header();
-    if (headerReader.overflowed()) {
-      damage.add(
-          dataPosition - PropheseeHeader.MAX_BYTES,
-          dataPosition,
-          "% header lines run past "
-              + PropheseeHeader.MAX_BYTES
-              + " bytes; the rest is read as data");
-    }
+    PropheseeHeader header = headerReader.header(dataPosition, damage);
     headerReader = null;
-    if (header.width() > 0 && header.width() <= ADDRESS_RANGE) {
-      width = header.width();
-    }
-    if (header.height() > 0 && header.height() <= ADDRESS_RANGE) {
-      height = header.height();
-    }
+    width = header.widthWithin(ADDRESS_RANGE, width);
+    height = header.heightWithin(ADDRESS_RANGE, height);
   }
 
   /**

@@ -263,6 +263,18 @@ class Evt3DecoderTest {
   }
 
   @Test
+  void shouldReportHeaderLinesPastTheLimitAndReadTheRestAsData() {
+    String[] lines = new String[2000];
+    java.util.Arrays.fill(lines, "note " + "x".repeat(40));
+    byte[] bytes = new Evt3Writer().header(lines).timeHigh(1).addrY(1).addrX(1, 1).toBytes();
+    RecordedEvents got = decodeFile(bytes);
+    assertThat(got.damages().get(0))
+        .isEqualTo(
+            new RecordedEvents.Damage(
+                0, "% header lines run past 65536 bytes; the rest is read as data [65536 bytes]"));
+  }
+
+  @Test
   void shouldStartTheDataAfterAnEndLineEvenWhenItsFirstByteIsAPercentSign() {
     // ADDR_Y of row 0x25 is the bytes 0x25 0x00: '%' followed by NUL
     byte[] bytes =
