@@ -333,7 +333,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     InputEvent event = element.getValue();
     sawEvent = true;
     GroupRun run = run(event);
-    long lastStep = run.lastStep(clockState);
+    long lastStep = lastStep(run);
     if (event.step <= lastStep) {
       late.inc(event.count);
       lateTotal.add(event.count);
@@ -406,7 +406,6 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
           continue; // stale: its next step changed or already ran
         }
         run.due = GroupRun.NOT_DUE;
-        setCurrentKey(run.group.id());
         boolean stoppedAtIdle = runGroup(run, upTo, idleBeyondInput);
         markChanged(run);
         if (stoppedAtIdle) {
@@ -490,20 +489,42 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
 
   /**
    * The group's stepper, holding the state of its last step: this instance's own, or, the first
-   * time after a start or restore, read from keyed state (with the group as the current key).
+   * time after a start or restore, read from keyed state.
    */
   private GroupStepper stepper(GroupRun run) throws Exception {
     if (run.stepper == null) {
       GroupStepper stepper = new GroupStepper(run.group, emitVoltage);
+      setCurrentKey(run.group.id());
       NeuronSnapshot state = neuronState.value();
       if (state == null) {
         state = legacySpikeState.value();
         run.legacy = state != null;
       }
-      stepper.restore(state, run.lastStep(clockState));
+      stepper.restore(state, lastStep(run));
       run.stepper = stepper;
     }
     return run.stepper;
+  }
+
+  /** The group's last step run ({@link GroupRun#NONE} if none); reads the clock state once. */
+  private long lastStep(GroupRun run) throws IOException {
+    if (run.lastStep == GroupRun.UNKNOWN) {
+      setCurrentKey(run.group.id());
+      Long clock = clockState.value();
+      run.lastStep = clock == null ? GroupRun.NONE : clock;
+    }
+    return run.lastStep;
+  }
+
+  /**
+   * False: the operator sets the current key itself, only where it reads or writes keyed state (a
+   * group's first event or step on this instance, and the barrier), so Flink need not compute the
+   * key and its key group for every event. Flink then calls {@link #processElement} without {@link
+   * #setKeyContextElement1}.
+   */
+  @Override
+  public boolean hasKeyContext1() {
+    return false;
   }
 
   /**
@@ -669,18 +690,6 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     void recycle(StepInput input) {
       input.clear();
       spare = input;
-    }
-
-    /**
-     * The group's last step run ({@link #NONE} if none); reads the clock state once, with the group
-     * as the current key.
-     */
-    long lastStep(ValueState<Long> clockState) throws IOException {
-      if (lastStep == UNKNOWN) {
-        Long clock = clockState.value();
-        lastStep = clock == null ? NONE : clock;
-      }
-      return lastStep;
     }
   }
 }
