@@ -38,6 +38,11 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class ExactNeuron extends Neuron {
 
+  private static final int[] NO_SPIKES = new int[0];
+
+  /** Sparse steps of at most this many entries are summed without the table ({@link #sparse}). */
+  private static final int FEW = 8;
+
   private double stepTime;
   private final double restV;
   private final double threshV;
@@ -220,12 +225,15 @@ public final class ExactNeuron extends Neuron {
    *
    * <p>Here a neuron spikes where its summed current is positive (NaN, 0 and -0.0 are not), and the
    * step costs the listed entries plus clearing the spikes the previous sparse step set: no input
-   * array of the group's size and no native call. After a dense step the old spike bytes are left
-   * for the next read of {@link #spike} to clear.
+   * array of the group's size and no native call. The spike bytes of {@link #spike} are brought up
+   * to date by its next read.
    */
   @Override
   public int[] forwardSparse(int[] indices, double[] currents, int count) {
     requireSparseArguments(indices, currents, count);
+    if (count <= FEW) {
+      return forwardFew(indices, currents, count);
+    }
     sparse.load(indices, currents, count);
     int[] spiked = new int[sparse.distinct()];
     int spiking = 0;
@@ -238,6 +246,38 @@ public final class ExactNeuron extends Neuron {
     ascending(spiked, spiking);
     spikes.setSparse(spiked, spiking);
     return Arrays.copyOf(spiked, spiking);
+  }
+
+  /**
+   * {@link #forwardSparse} of a few entries, each neuron's sum taken at its first entry by a scan
+   * of the later ones, in entry order from 0.0 as the summing table adds them: at a few entries the
+   * scan costs less than the table, whose memory is the step's slowest part when a stream spreads
+   * over many groups with one to a few events per group and step.
+   */
+  private int[] forwardFew(int[] indices, double[] currents, int count) {
+    int[] spiked = count == 0 ? NO_SPIKES : new int[count];
+    int spiking = 0;
+    next:
+    for (int j = 0; j < count; j++) {
+      int neuron = indices[j];
+      for (int i = 0; i < j; i++) {
+        if (indices[i] == neuron) {
+          continue next; // summed at its first entry
+        }
+      }
+      double sum = 0.0;
+      for (int i = j; i < count; i++) {
+        if (indices[i] == neuron) {
+          sum += currents[i];
+        }
+      }
+      if (sum > 0) {
+        spiked[spiking++] = neuron;
+      }
+    }
+    Arrays.sort(spiked, 0, spiking);
+    spikes.setSparse(spiked, spiking); // copies: the caller owns the array returned
+    return spiking == spiked.length ? spiked : Arrays.copyOf(spiked, spiking);
   }
 
   /**

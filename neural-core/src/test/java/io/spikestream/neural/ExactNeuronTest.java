@@ -209,9 +209,18 @@ class ExactNeuronTest {
       int at = k;
       int kind = op;
       assertArrayEquals(
-          bools(full.spike()),
-          bools(mixed.spike()),
+          full.spikedIndices(),
+          mixed.spikedIndices(),
           () -> hyper + " step " + at + " (op " + kind + ")");
+      assertEquals(full.snapshot(), mixed.snapshot(), () -> hyper + " step " + at);
+      // the spike array is read only now and then: runs of steps whose spikes nobody reads as an
+      // array leave its bytes to be brought up to date by the next read
+      if (random.nextInt(3) == 0) {
+        assertArrayEquals(
+            bools(full.spike()),
+            bools(mixed.spike()),
+            () -> hyper + " step " + at + " (op " + kind + ")");
+      }
     }
   }
 
