@@ -364,9 +364,7 @@ public final class EventCodec {
   public static void format(SpikeRecord record, LineBuffer line) {
     line.clear();
     line.append("{\"group\":\"");
-    if (plainJson(record.group)) {
-      line.append(record.group);
-    } else {
+    if (!line.appendPlainJson(record.group)) {
       StringBuilder group = new StringBuilder(record.group.length() + 8);
       JsonStringEncoder.getInstance().quoteAsString(record.group, group);
       line.append(group.toString());
@@ -402,19 +400,6 @@ public final class EventCodec {
       line.append(']');
     }
     line.append('}');
-  }
-
-  /**
-   * Whether a JSON string of this text is the text itself: printable ASCII, no quote or backslash.
-   */
-  private static boolean plainJson(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

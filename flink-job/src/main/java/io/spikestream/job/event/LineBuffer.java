@@ -60,6 +60,30 @@ public final class LineBuffer {
   }
 
   /**
+   * Appends text that is its own JSON string body (printable ASCII, no quote or backslash), in one
+   * pass that both checks and copies it: the text's memory is read once per line.
+   *
+   * @param text the text
+   * @return true if appended; false, with the buffer unchanged, if some character would need
+   *     escaping or is not ASCII
+   */
+  public boolean appendPlainJson(String text) {
+    int n = text.length();
+    ensure(n);
+    int start = length;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        length = start;
+        return false;
+      }
+      bytes[start + i] = (byte) c;
+    }
+    length = start + n;
+    return true;
+  }
+
+  /**
    * Appends a number's decimal digits, as {@link Long#toString} writes them.
    *
    * @param value the number
@@ -74,6 +98,11 @@ public final class LineBuffer {
       bytes[length++] = '-';
       value = -value;
     }
+    if (value <= Integer.MAX_VALUE) {
+      // a 32-bit division is several times faster than a 64-bit one, and steps, times and
+      // indices almost always fit
+      return appendDigits((int) value);
+    }
     int digits = 1;
     for (long rest = value / 10; rest != 0; rest /= 10) {
       digits++;
@@ -82,6 +111,21 @@ public final class LineBuffer {
     do {
       bytes[--at] = (byte) ('0' + (value % 10));
       value /= 10;
+    } while (value != 0);
+    length += digits;
+    return this;
+  }
+
+  private LineBuffer appendDigits(int value) {
+    int digits = 1;
+    for (int rest = value / 10; rest != 0; rest /= 10) {
+      digits++;
+    }
+    int at = length + digits;
+    do {
+      int quotient = value / 10;
+      bytes[--at] = (byte) ('0' + (value - 10 * quotient));
+      value = quotient;
     } while (value != 0);
     length += digits;
     return this;

@@ -275,7 +275,18 @@ class EventCodecTest {
       "\ud83d\ude00x"
     };
     double[] times = {0.0, -0.0, 1.0, 12.5, 1e7, 9_999_999.0, -3.0, 0.1, 1e-300, 123456789.25};
-    long[] steps = {0, 1, -1, 42, Long.MAX_VALUE, Long.MIN_VALUE, 1_000_000_007L};
+    long[] steps = {
+      0,
+      1,
+      -1,
+      42,
+      Long.MAX_VALUE,
+      Long.MIN_VALUE,
+      1_000_000_007L,
+      Integer.MAX_VALUE,
+      Integer.MAX_VALUE + 1L,
+      -(long) Integer.MAX_VALUE - 1
+    };
     LineBuffer line = new LineBuffer();
     for (int n = 0; n < 500; n++) {
       int[] spikes = new int[random.nextInt(n % 50 == 0 ? 20_000 : 20)];
