@@ -64,6 +64,8 @@ public final class JobBenchmark {
                     neurons on a thread of their own while the jobs run (ForwardProbe)]
         dense:    --frames N (200000) --groups N (16) --neurons N (1000)
         sparse:   --events N (4000000) --groups N (1000) --neurons N (1000) --per-step K (1)
+        dense and sparse: --jobs both|baseline|spikestream (both: alternately in this JVM; one:
+                  only that job, for a JVM of its own, whose JIT profiles no other job shapes)
         activity: --events N (4000000) --groups N (1000) --neurons N (100)
                   --models M,M... (exact,lif; of baseline, exact, lif: run alternately)
         activity-replay: the activity input's steps through each model's neurons without Flink,
@@ -96,6 +98,11 @@ public final class JobBenchmark {
     String backend = options.getOrDefault("--state-backend", "hashmap");
     String maxDrift = options.getOrDefault("--max-drift-ms", "0");
     int runs = Integer.parseInt(options.getOrDefault("--runs", "3"));
+    String jobs = options.getOrDefault("--jobs", "both");
+    if (!List.of("both", "baseline", "spikestream").contains(jobs)) {
+      throw new IllegalArgumentException(
+          "--jobs of '" + jobs + "' must be both, baseline or spikestream");
+    }
     int probeNeurons = Integer.parseInt(options.getOrDefault("--probe-neurons", "0"));
     int groups =
         Integer.parseInt(
@@ -125,7 +132,8 @@ public final class JobBenchmark {
             backend,
             maxDrift,
             runs,
-            probeNeurons);
+            probeNeurons,
+            jobs);
       }
       case "sparse" -> {
         long events = Long.parseLong(options.getOrDefault("--events", "4000000"));
@@ -147,7 +155,8 @@ public final class JobBenchmark {
             backend,
             maxDrift,
             runs,
-            probeNeurons);
+            probeNeurons,
+            jobs);
       }
       case "sparse-input" -> {
         long events = Long.parseLong(options.getOrDefault("--events", "2000000"));
@@ -214,8 +223,16 @@ public final class JobBenchmark {
   }
 
   private static void throughput(
-      String what, BenchInput input, String backend, String maxDrift, int runs, int probeNeurons)
+      String what,
+      BenchInput input,
+      String backend,
+      String maxDrift,
+      int runs,
+      int probeNeurons,
+      String jobs)
       throws Exception {
+    boolean runBaseline = !jobs.equals("spikestream");
+    boolean runJob = !jobs.equals("baseline");
     Map<String, GroupConfig> groups = GroupsFile.load(input.groups());
     ForwardProbe probe = null;
     if (probeNeurons > 0) {
@@ -245,42 +262,60 @@ public final class JobBenchmark {
     for (int run = 0; run <= runs; run++) {
       JobOptions options = options(input, backend, maxDrift, input.dir().resolve("out-" + run));
       deleteRecursively(Path.of(options.output())); // what a failed earlier run left
-      StreamExecutionEnvironment env = environment(options);
-      BaselineJob.build(env, groups, input.eventFiles().toString());
-      if (probe != null) {
-        probe.reset();
+      if (runBaseline) {
+        StreamExecutionEnvironment env = environment(options);
+        BaselineJob.build(env, groups, input.eventFiles().toString());
+        if (probe != null) {
+          probe.reset();
+        }
+        JobExecutionResult result = env.execute("baseline");
+        long counted = result.<Long>getAccumulatorResult(BaselineJob.COUNTED);
+        check(counted == input.events(), "baseline counted " + counted + " of " + input.events());
+        double baselineRate = report("baseline", run, input, result, 0);
+        if (probe != null) {
+          System.out.println("probe while the baseline ran: " + probe.summary());
+        }
+        if (run > 0) {
+          baseline.add(baselineRate);
+        }
       }
-      JobExecutionResult result = env.execute("baseline");
-      long counted = result.<Long>getAccumulatorResult(BaselineJob.COUNTED);
-      check(counted == input.events(), "baseline counted " + counted + " of " + input.events());
-      double baselineRate = report("baseline", run, input, result, 0);
-      if (probe != null) {
-        System.out.println("probe while the baseline ran: " + probe.summary());
-      }
-
-      env = environment(options);
-      buildJob(groups, options, env);
-      if (probe != null) {
-        probe.reset();
-      }
-      result = env.execute("spikestream");
-      String probed = probe == null ? null : probe.summary();
-      long records = countLines(Path.of(options.output(), JobIo.SPIKES));
-      check(records == input.steps(), "job wrote " + records + " of " + input.steps() + " steps");
-      check(countLines(Path.of(options.output(), JobIo.LATE)) == 0, "job had late events");
-      check(countLines(Path.of(options.output(), JobIo.DEAD_LETTER)) == 0, "job had dead letters");
-      double jobRate = report("spikestream", run, input, result, input.neuronSteps());
-      if (probed != null) {
-        System.out.println("probe while the job ran: " + probed);
-      }
-      if (run > 0) {
-        baseline.add(baselineRate);
-        job.add(jobRate);
+      if (runJob) {
+        StreamExecutionEnvironment env = environment(options);
+        buildJob(groups, options, env);
+        if (probe != null) {
+          probe.reset();
+        }
+        JobExecutionResult result = env.execute("spikestream");
+        String probed = probe == null ? null : probe.summary();
+        long records = countLines(Path.of(options.output(), JobIo.SPIKES));
+        check(records == input.steps(), "job wrote " + records + " of " + input.steps() + " steps");
+        check(countLines(Path.of(options.output(), JobIo.LATE)) == 0, "job had late events");
+        check(
+            countLines(Path.of(options.output(), JobIo.DEAD_LETTER)) == 0, "job had dead letters");
+        double jobRate = report("spikestream", run, input, result, input.neuronSteps());
+        if (probed != null) {
+          System.out.println("probe while the job ran: " + probed);
+        }
+        if (run > 0) {
+          job.add(jobRate);
+        }
       }
       deleteRecursively(Path.of(options.output()));
     }
     if (probe != null) {
       probe.close();
+    }
+    if (!runBaseline || !runJob) {
+      boolean only = runJob;
+      double rate = median(only ? job : baseline);
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT %s | backend %s | %s alone %.0f events/s%n",
+          what,
+          backend,
+          only ? "spikestream" : "baseline",
+          rate);
+      return;
     }
     double b = median(baseline);
     double j = median(job);
