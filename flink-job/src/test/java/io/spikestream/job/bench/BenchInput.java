@@ -155,12 +155,13 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
    * meet. About 512 events per ms over 1000 groups; steps run until {@code events} are written (the
    * last step whole).
    *
-   * <p>Two groups files name the same groups: {@code groups.yaml} with ExactNeuron (a neuron spikes
-   * where its summed current is positive: every event's neuron) and {@code groups-lif.yaml} with
-   * LIF ({@link #LIF_PARAMETERS}). The spikes each model must produce are counted here by running
-   * the neurons exactly as the job's group stepper does ({@link Neuron#skipIdle} over idle steps,
-   * {@link Neuron#forwardSparse} for each active step, the events in file order), and written with
-   * the input's shape to {@code expected.txt}.
+   * <p>Three groups files name the same groups: {@code groups.yaml} with ExactNeuron (a neuron
+   * spikes where its summed current is positive: every event's neuron), {@code groups-lif.yaml}
+   * with LIF ({@link #LIF_PARAMETERS}) and {@code groups-alif.yaml} with ALIF ({@link
+   * #ALIF_PARAMETERS}). The spikes each model must produce are counted here by running the neurons
+   * exactly as the job's group stepper does ({@link Neuron#skipIdle} over idle steps, {@link
+   * Neuron#forwardSparse} for each active step, the events in file order), and written with the
+   * input's shape to {@code expected.txt}.
    */
   static BenchInput activity(Path dir, long events, int groups, int neurons) throws IOException {
     writeGroups(dir, "g", groups, neurons);
@@ -175,8 +176,13 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
     Files.writeString(dir.resolve("groups-lif.yaml"), yaml);
     Files.writeString(dir.resolve("groups-alif.yaml"), alif);
     Neuron[] lif = new Neuron[groups];
+    Neuron[] alifs = new Neuron[groups];
     Neuron[] exact = new Neuron[groups];
     int gi = 0;
+    for (GroupConfig group : GroupsFile.load(dir.resolve("groups-alif.yaml")).values()) {
+      alifs[gi++] = group.newNeuron();
+    }
+    gi = 0;
     for (GroupConfig group : GroupsFile.load(dir.resolve("groups-lif.yaml")).values()) {
       lif[gi++] = group.newNeuron();
     }
@@ -213,6 +219,8 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
     long steps = 0;
     long exactSpikes = 0;
     long lifSpikes = 0;
+    long[] alifIdle = new long[2]; // spikes and spike records of idle steps
+    long alifSpikes = 0;
     long step = 0;
     StringBuilder line = new StringBuilder(96);
     try (Lines out = new Lines(dir, 2)) {
@@ -260,9 +268,11 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
             }
             if (idle > 0) {
               lif[g].skipIdle(idle);
+              idleSteps(alifs[g], idle, alifIdle);
               exact[g].skipIdle(idle);
             }
             lifSpikes += lif[g].forwardSparse(stepIndex[g], stepCurrent[g], stepCount[g]).length;
+            alifSpikes += alifs[g].forwardSparse(stepIndex[g], stepCurrent[g], stepCount[g]).length;
             exactSpikes +=
                 exact[g].forwardSparse(stepIndex[g], stepCurrent[g], stepCount[g]).length;
             lastStep[g] = step;
@@ -279,6 +289,11 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
         }
       }
     }
+    for (Neuron neuron : alifs) {
+      // the job runs a group's idle steps after its last event while a neuron can still spike
+      idleSteps(neuron, Long.MAX_VALUE, alifIdle);
+    }
+    alifSpikes += alifIdle[0];
     BenchInput input = new BenchInput(dir, written, steps, neurons);
     double[] measured = new double[groups];
     for (int g = 0; g < groups; g++) {
@@ -309,14 +324,47 @@ record BenchInput(Path dir, long events, long steps, int neuronsPerGroup) {
             steps);
     Files.writeString(
         dir.resolve("expected.txt"),
-        "spikes.exact=" + exactSpikes + "\nspikes.lif=" + lifSpikes + "\nshape=" + shape + "\n");
+        "spikes.exact="
+            + exactSpikes
+            + "\nspikes.lif="
+            + lifSpikes
+            + "\nspikes.alif="
+            + alifSpikes
+            + "\nrecords.alif="
+            + (steps + alifIdle[1])
+            + "\nshape="
+            + shape
+            + "\n");
     return input;
+  }
+
+  /**
+   * Idle steps as the job's group stepper runs them: one by one while some neuron could spike
+   * without input (an ALIF's hot neurons), the rest skipped at once.
+   *
+   * @param steps how many, or {@link Long#MAX_VALUE} for as many as some neuron can spike in
+   * @param counted adds the spikes to {@code counted[0]} and the steps with spikes (one spike
+   *     record each) to {@code counted[1]}
+   */
+  private static void idleSteps(Neuron neuron, long steps, long[] counted) {
+    long left = steps;
+    while (left > 0 && neuron.canSpikeWithoutInput()) {
+      int spikes = neuron.forwardSparse(new int[0], new double[0], 0).length;
+      counted[0] += spikes;
+      counted[1] += spikes > 0 ? 1 : 0;
+      left--;
+    }
+    if (left > 0 && steps != Long.MAX_VALUE) {
+      neuron.skipIdle(left);
+    }
   }
 
   /**
    * What {@link #activity} wrote to {@code expected.txt}.
    *
-   * @param key {@code spikes.exact}, {@code spikes.lif} or {@code shape}
+   * @param key {@code spikes.exact}, {@code spikes.lif}, {@code spikes.alif}, {@code records.alif}
+   *     (spike records: one per step with events, and one per idle step an ALIF spiked in) or
+   *     {@code shape}
    */
   String expected(String key) throws IOException {
     for (String line : Files.readAllLines(dir.resolve("expected.txt"))) {

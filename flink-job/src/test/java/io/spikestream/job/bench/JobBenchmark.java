@@ -67,7 +67,7 @@ public final class JobBenchmark {
         dense and sparse: --jobs both|baseline|spikestream (both: alternately in this JVM; one:
                   only that job, for a JVM of its own, whose JIT profiles no other job shapes)
         activity: --events N (4000000) --groups N (1000) --neurons N (100)
-                  --models M,M... (exact,lif; of baseline, exact, lif: run alternately)
+                  --models M,M... (exact,lif; of baseline, exact, lif, alif: run alternately)
         activity-replay: the activity input's steps through each model's neurons without Flink,
                   one thread, timed (NeuronReplay): --models exact,lif[,alif] --rounds N (3)
         sparse-input: --events N (2000000) --per-step K (10) --files N (1), --groups and
@@ -381,12 +381,15 @@ public final class JobBenchmark {
       result.append(
           String.format(Locale.ROOT, " | %s %.0f events/s", model, median(rates.get(model))));
     }
-    if (rates.containsKey("lif") && rates.containsKey("exact")) {
-      result.append(
-          String.format(
-              Locale.ROOT,
-              " | lif/exact %.0f%%",
-              100 * median(rates.get("lif")) / median(rates.get("exact"))));
+    for (String model : List.of("lif", "alif")) {
+      if (rates.containsKey(model) && rates.containsKey("exact")) {
+        result.append(
+            String.format(
+                Locale.ROOT,
+                " | %s/exact %.0f%%",
+                model,
+                100 * median(rates.get(model)) / median(rates.get("exact"))));
+      }
     }
     System.out.println(result);
   }
@@ -430,7 +433,11 @@ public final class JobBenchmark {
     buildJob(groups, options, env);
     JobExecutionResult result = env.execute("spikestream");
     long records = countLines(Path.of(options.output(), JobIo.SPIKES));
-    check(records == input.steps(), name + " wrote " + records + " of " + input.steps() + " steps");
+    long expectedRecords =
+        name.equals("alif") ? Long.parseLong(input.expected("records.alif")) : input.steps();
+    check(
+        records == expectedRecords,
+        name + " wrote " + records + " spike records, not " + expectedRecords);
     check(countLines(Path.of(options.output(), JobIo.LATE)) == 0, name + " had late events");
     check(
         countLines(Path.of(options.output(), JobIo.DEAD_LETTER)) == 0, name + " had dead letters");
