@@ -163,8 +163,9 @@ public final class ExactNeuron extends Neuron {
 
   /**
    * The spike buffer itself, not a copy: the next {@link #forward}, {@link #clear} or {@link
-   * #restore} overwrites it. Call {@code dup()} to keep a step's spikes; do not write to it, it is
-   * the neuron's state.
+   * #restore} overwrites it, and a sparse step brings it up to date only when this is next called,
+   * so call it again after each step rather than keep the array. Call {@code dup()} to keep a
+   * step's spikes; do not write to it, it is the neuron's state.
    *
    * @return BOOL, {@code [B, N...]}
    */

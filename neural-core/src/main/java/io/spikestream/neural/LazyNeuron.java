@@ -356,8 +356,9 @@ abstract class LazyNeuron extends Neuron {
   /**
    * The last step's spikes, every neuron's, from a buffer that is cleared lazily.
    *
-   * @return the spike buffer itself, BOOL, {@code [B, N...]}: overwritten by the next step; do not
-   *     write to it
+   * @return the spike buffer itself, BOOL, {@code [B, N...]}: overwritten by the next step, and
+   *     brought up to date after a sparse step only when this is next called (call it again after
+   *     each step rather than keep the array); do not write to it
    */
   @Override
   public final INDArray spike() {
