@@ -40,7 +40,9 @@ public final class ExactNeuron extends Neuron {
 
   private static final int[] NO_SPIKES = new int[0];
 
-  /** Sparse steps of at most this many entries are summed without the table ({@link #sparse}). */
+  /**
+   * Sparse steps of at most this many entries are summed without the table ({@link SparseInput}).
+   */
   private static final int FEW = 8;
 
   private double stepTime;
@@ -49,9 +51,6 @@ public final class ExactNeuron extends Neuron {
 
   /** Action potentials of the last step, c-ordered {@code [B, N...]}. */
   private SpikeBuffer spikes;
-
-  /** The summed currents of a sparse step. */
-  private final SparseInput sparse = new SparseInput();
 
   /**
    * One bit per neuron, all zero between steps: where a large sparse step puts its spiking neurons
@@ -235,6 +234,7 @@ public final class ExactNeuron extends Neuron {
     if (count <= FEW) {
       return forwardFew(indices, currents, count);
     }
+    SparseInput sparse = SparseInput.ofThisThread();
     sparse.load(indices, currents, count);
     int[] spiked = new int[sparse.distinct()];
     int spiking = 0;

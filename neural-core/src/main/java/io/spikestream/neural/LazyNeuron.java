@@ -51,7 +51,6 @@ abstract class LazyNeuron extends Neuron {
   private int[] behindUnits = new int[16];
   private long[] behindSteps = new long[16];
 
-  private final SparseInput sparse = new SparseInput();
   private int[] spiked = new int[16];
   private int spikedCount;
 
@@ -231,6 +230,7 @@ abstract class LazyNeuron extends Neuron {
     if (stamps == null) {
       stamps = new long[unitCount()];
     }
+    SparseInput sparse = SparseInput.ofThisThread();
     sparse.load(indices, currents, count);
     long step = Math.addExact(now, 1);
     spikedCount = 0;

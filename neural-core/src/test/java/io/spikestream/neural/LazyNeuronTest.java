@@ -394,6 +394,10 @@ class LazyNeuronTest {
       LinearHyper hyper = hyper(repetition, adaptive ? 7 : 6);
       LazyNeuron sparse = build(hyper, adaptive);
       LazyNeuron dense = build(hyper, adaptive);
+      // another group stepped sparsely in between on the same thread, which shares its summing
+      // table with the first: nothing of one step may reach the other's
+      LinearHyper otherHyper = hyper(repetition, adaptive ? 9 : 8);
+      LazyNeuron other = build(otherHyper, !adaptive);
       Random random = new Random(hyper.seed());
       int n = hyper.neurons();
       double[] special = {0.0, -0.0, Double.NaN, 1e-300, -1e300, Double.POSITIVE_INFINITY, 1e-40};
@@ -412,6 +416,11 @@ class LazyNeuronTest {
                   : 40 * random.nextGaussian() + 10;
           sums[indices[j]] += currents[j];
         }
+        int otherCount = random.nextInt(40);
+        other.forwardSparse(
+            random.ints(otherCount, 0, otherHyper.neurons()).toArray(),
+            random.doubles(otherCount, -50, 80).toArray(),
+            otherCount);
         int[] spiked = sparse.forwardSparse(indices, currents, count);
         dense.forward(hyper.array(toFloat(sums)));
         int step = k;
