@@ -276,7 +276,15 @@ public final class ExactNeuron extends Neuron {
         spiked[spiking++] = neuron;
       }
     }
-    Arrays.sort(spiked, 0, spiking);
+    for (int i = 1; i < spiking; i++) {
+      // insertion sort: at most FEW distinct neurons, where a library sort's set-up costs more
+      int neuron = spiked[i];
+      int j = i;
+      for (; j > 0 && spiked[j - 1] > neuron; j--) {
+        spiked[j] = spiked[j - 1];
+      }
+      spiked[j] = neuron;
+    }
     spikes.setSparse(spiked, spiking); // copies: the caller owns the array returned
     return spiking == spiked.length ? spiked : Arrays.copyOf(spiked, spiking);
   }

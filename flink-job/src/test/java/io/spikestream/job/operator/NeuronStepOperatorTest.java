@@ -126,6 +126,24 @@ class NeuronStepOperatorTest {
   }
 
   @Test
+  void eventsAlternatingBetweenPendingStepsAddToTheirOwnStep() throws Exception {
+    // neither the step of the previous event nor after every pending one: found among them
+    send("{\"group\":\"small\",\"t\":5.5,\"index\":[0],\"current\":[-1]}");
+    send("{\"group\":\"small\",\"t\":3.5,\"index\":[1],\"current\":[2]}");
+    send("{\"group\":\"small\",\"t\":5.2,\"index\":[0],\"current\":[2]}");
+    send("{\"group\":\"small\",\"t\":3.1,\"index\":[1],\"current\":[-3]}");
+    send("{\"group\":\"small\",\"t\":7.5,\"index\":[2],\"current\":[1]}");
+    send("{\"group\":\"small\",\"t\":5.9,\"index\":[3],\"current\":[1]}");
+    harness.processWatermark(Long.MAX_VALUE);
+    assertThat(spikes())
+        .containsExactly(
+            "{\"group\":\"small\",\"step\":3,\"t\":3.0,\"spikes\":[]}",
+            "{\"group\":\"small\",\"step\":5,\"t\":5.0,\"spikes\":[0,3]}",
+            "{\"group\":\"small\",\"step\":7,\"t\":7.0,\"spikes\":[2]}");
+    assertThat(pendingSteps()).isZero();
+  }
+
+  @Test
   void anOverrideDecidesTheStepWhateverTheCurrents() throws Exception {
     send("{\"group\":\"small\",\"t\":1.0,\"currents\":[1,1,1,1,1,1]}");
     send("{\"group\":\"small\",\"t\":1.2,\"override\":[4]}");
