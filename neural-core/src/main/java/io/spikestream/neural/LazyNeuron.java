@@ -296,7 +296,7 @@ abstract class LazyNeuron extends Neuron {
     sparse.clear();
     now = step;
     behind = true;
-    Arrays.sort(spiked, 0, spikedCount);
+    SpikeBuffer.sortAscending(spiked, spikedCount);
     spikes.setSparse(spiked, spikedCount);
     return Arrays.copyOf(spiked, spikedCount);
   }

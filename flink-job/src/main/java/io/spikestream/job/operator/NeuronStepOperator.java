@@ -291,7 +291,6 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
         }
         input.stored = true;
         run.pending.add(entry.getKey(), input);
-        run.newestPending = Math.max(run.newestPending, entry.getKey());
         pendingSteps++;
         pendingTotal.add(1L);
       }
@@ -346,17 +345,12 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
               element.getTimestamp()));
       return;
     }
-    // events mostly come in step order: the step of the group's previous event, most often, or
-    // a step after every pending one, which needs no look at them
-    StepInput input =
-        event.step == run.lastInputStep
-            ? run.lastInput
-            : event.step > run.newestPending ? null : run.pending.get(event.step);
+    // events mostly come in step order: the step of the group's previous event, most often
+    StepInput input = event.step == run.lastInputStep ? run.lastInput : run.pending.get(event.step);
     if (input == null) {
       input = run.newInput();
       boolean first = run.pending.isEmpty() || event.step < run.pending.firstStep();
       run.pending.add(event.step, input);
-      run.newestPending = Math.max(run.newestPending, event.step);
       pendingSteps++;
       pendingTotal.add(1L);
       if (first) {
@@ -662,13 +656,6 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     StepInput lastInput;
 
     long lastInputStep = NONE;
-
-    /**
-     * At least the newest pending step ({@link #NONE} before any): an event of a later step starts
-     * a new one. Not lowered when steps run, as every step still pending or added later is newer
-     * than the steps that ran.
-     */
-    long newestPending = NONE;
 
     /** The group's last step run, once read from the clock state; else {@link #UNKNOWN}. */
     long lastStep = UNKNOWN;
