@@ -7,6 +7,7 @@ import io.spikestream.job.event.SpikeRecord;
 import io.spikestream.neural.NeuronSnapshot;
 import io.spikestream.neural.SpikeSnapshot;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -128,6 +129,16 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
    */
   private transient DueQueue<GroupRun> waiting;
 
+  /**
+   * Inputs of steps that ran, emptied, for new steps of any group, the last recycled first: it was
+   * touched last and is the most likely to be in cache (a group's own input from its previous step
+   * mostly is not, with a thousand other groups' steps in between).
+   */
+  private transient ArrayDeque<StepInput> spareInputs;
+
+  /** The most inputs {@link #spareInputs} keeps. */
+  private static final int MAX_SPARE_INPUTS = 1024;
+
   /** Groups whose state changed since the last barrier. */
   private transient List<GroupRun> changed;
 
@@ -193,6 +204,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     runs = new HashMap<>();
     runsByIndex = new GroupRun[0];
     waiting = new DueQueue<>();
+    spareInputs = new ArrayDeque<>();
     changed = new ArrayList<>();
     watermark = Long.MIN_VALUE;
     applied = getMetricGroup().counter("eventsApplied");
@@ -348,7 +360,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     // events mostly come in step order: the step of the group's previous event, most often
     StepInput input = event.step == run.lastInputStep ? run.lastInput : run.pending.get(event.step);
     if (input == null) {
-      input = run.newInput();
+      input = newInput();
       boolean first = run.pending.isEmpty() || event.step < run.pending.firstStep();
       run.pending.add(event.step, input);
       pendingSteps++;
@@ -445,7 +457,7 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
           run.ranStored.add(next);
         }
         emit(run, stepper.step(next, input));
-        run.recycle(input);
+        recycle(input);
         idleRun = 0;
       } else {
         if (run.pending.isEmpty() && !idleBeyondInput) {
@@ -553,6 +565,20 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     }
   }
 
+  /** An empty input for a new pending step. */
+  private StepInput newInput() {
+    StepInput input = spareInputs.pollFirst();
+    return input == null ? new StepInput() : input;
+  }
+
+  /** Takes back the input of a step that ran: a new step reuses it and its arrays. */
+  private void recycle(StepInput input) {
+    if (spareInputs.size() < MAX_SPARE_INPUTS) {
+      input.clear();
+      spareInputs.addFirst(input);
+    }
+  }
+
   private void markChanged(GroupRun run) {
     if (!run.changed) {
       run.changed = true;
@@ -640,9 +666,6 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
     /** The group's neurons and their last step, once read from state or stepped; else null. */
     GroupStepper stepper;
 
-    /** The input of the last step run, emptied, for the next new step; or null. */
-    private StepInput spare;
-
     /** Pending steps' inputs by step, the authoritative copy between barriers. */
     final PendingSteps pending = new PendingSteps();
 
@@ -674,22 +697,6 @@ public class NeuronStepOperator extends AbstractStreamOperator<SpikeRecord>
 
     GroupRun(GroupConfig group) {
       this.group = group;
-    }
-
-    /** An empty input for a new pending step. */
-    StepInput newInput() {
-      if (spare == null) {
-        return new StepInput();
-      }
-      StepInput input = spare;
-      spare = null;
-      return input;
-    }
-
-    /** Takes back the input of a step that ran: the next new step reuses its arrays. */
-    void recycle(StepInput input) {
-      input.clear();
-      spare = input;
     }
   }
 }

@@ -40,6 +40,38 @@ class DueQueueTest {
     }
   }
 
+  @RepeatedTest(50)
+  void keepsManyScatteredDueTimesApart(RepetitionInfo repetition) {
+    // thousands of distinct due times alive at once, spread over the whole long range and in
+    // clusters a step apart: the table grows, probes collide and deletions shift entries back
+    Random random = new Random(SEED + 1000 + repetition.getCurrentRepetition());
+    DueQueue<Integer> queue = new DueQueue<>();
+    TreeMap<Long, List<Integer>> expected = new TreeMap<>();
+    long[] edges = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -1, 0, 1, Long.MAX_VALUE - 1};
+    for (int item = 0; item < 20_000; item++) {
+      if (random.nextInt(3) == 0 && !expected.isEmpty()) {
+        assertThat(queue.pollFirst())
+            .containsExactlyElementsOf(expected.pollFirstEntry().getValue());
+      } else {
+        long due =
+            switch (random.nextInt(4)) {
+              case 0 -> random.nextLong();
+              case 1 -> edges[random.nextInt(edges.length)];
+              case 2 -> (random.nextInt(5000) << 10) + 7; // same low bits, many of them
+              default -> random.nextInt(3000); // consecutive steps
+            };
+        queue.add(due, item);
+        expected.computeIfAbsent(due, key -> new ArrayList<>()).add(item);
+      }
+      assertThat(queue.firstDue())
+          .isEqualTo(expected.isEmpty() ? Long.MAX_VALUE : expected.firstKey());
+    }
+    while (!expected.isEmpty()) {
+      assertThat(queue.pollFirst()).containsExactlyElementsOf(expected.pollFirstEntry().getValue());
+    }
+    assertThat(queue.isEmpty()).isTrue();
+  }
+
   @Test
   void aDueTimeAddedAgainAfterItWasPolledStartsAFreshBucket() {
     DueQueue<String> queue = new DueQueue<>();
