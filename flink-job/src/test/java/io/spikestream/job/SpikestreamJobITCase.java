@@ -95,6 +95,37 @@ class SpikestreamJobITCase {
     assertExact(events, output);
   }
 
+  /**
+   * A directory of twelve files whose names follow their event time ({@code events-2} before {@code
+   * events-10}), read by one reader: it is given them in that order, not the directory listing's or
+   * the names' character order, so no event is late.
+   */
+  @Test
+  void aDirectoryIsReadInTheNaturalOrderOfItsFileNames() throws Exception {
+    RandomEvents events = write(new RandomEvents(SEED + 4, 6000, 3));
+    Path input = Files.createDirectories(dir.resolve("in"));
+    int files = 12;
+    for (int n = 0; n < files; n++) {
+      int from = events.lines.size() * n / files;
+      int to = events.lines.size() * (n + 1) / files;
+      Files.write(input.resolve("events-" + (n + 1) + ".jsonl"), events.lines.subList(from, to));
+    }
+    Path output = dir.resolve("out");
+    JobRuns.build(
+            JobRuns.options(
+                dir.resolve("groups.yaml"),
+                input,
+                output,
+                "--parallelism",
+                "1",
+                "--out-of-orderness-ms",
+                "3"),
+            events.groups,
+            s -> s)
+        .execute("files in name order");
+    assertExact(events, output);
+  }
+
   @ParameterizedTest
   @CsvSource({"exact, hashmap", "exact, rocksdb", "lif, hashmap", "lif, rocksdb"})
   void aFailureMidStreamGivesTheFaultFreeOutput(String model, String backend) throws Exception {

@@ -68,8 +68,9 @@ public final class JobIo {
   private JobIo() {}
 
   /**
-   * A source of the parsed UTF-8 lines of a file or of every file in a directory; while watching a
-   * directory, a reader that waits for its next file does not hold the watermark back (see {@link
+   * A source of the parsed UTF-8 lines of a file or of every file in a directory, the files handed
+   * to the readers in the natural order of their names ({@link NameOrderAssigner}); while watching
+   * a directory, a reader that waits for its next file does not hold the watermark back (see {@link
    * IdleWhenWaiting}).
    *
    * @param input a file or directory, path or URI
@@ -81,7 +82,8 @@ public final class JobIo {
       String input, Map<String, GroupConfig> groups, Duration monitorInterval) {
     FileSource.FileSourceBuilder<ParsedLine> source =
         FileSource.forBulkFileFormat(
-            new Sourced(new StreamFormatAdapter<>(new ParsedLines(groups))), new Path(input));
+                new Sourced(new StreamFormatAdapter<>(new ParsedLines(groups))), new Path(input))
+            .setSplitAssigner(NameOrderAssigner.provider());
     if (monitorInterval == null) {
       return source.build();
     }
@@ -91,8 +93,9 @@ public final class JobIo {
 
   /**
    * A source of the events of event-camera files: a file, or every file in a directory, each
-   * decoded whole and its events batched per step for one group (see {@link CameraFiles}); while
-   * watching a directory, a reader that waits for its next file does not hold the watermark back.
+   * decoded whole and its events batched per step for one group (see {@link CameraFiles}), handed
+   * out in the natural order of their names; while watching a directory, a reader that waits for
+   * its next file does not hold the watermark back.
    *
    * @param input a file or directory, path or URI
    * @param format the files' format
@@ -109,7 +112,8 @@ public final class JobIo {
       Duration monitorInterval) {
     FileSource.FileSourceBuilder<ParsedLine> source =
         FileSource.forBulkFileFormat(
-            new CameraFiles(format, group, outOfOrdernessMs), new Path(input));
+                new CameraFiles(format, group, outOfOrdernessMs), new Path(input))
+            .setSplitAssigner(NameOrderAssigner.provider());
     if (monitorInterval == null) {
       return source.build();
     }
