@@ -174,9 +174,12 @@ final class DueQueue<T> {
     heap[at] = due;
   }
 
-  /** Fibonacci hashing: consecutive due times (a step apart) spread over the table. */
+  /**
+   * Fibonacci hashing: consecutive due times (a step apart) spread over the table. The slot is the
+   * top log2(table size) bits of the product, the best mixed ones, for a table of any size.
+   */
   private static int slotOf(long due, int mask) {
-    return (int) ((due * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+    return (int) ((due * 0x9E3779B97F4A7C15L) >>> Long.numberOfLeadingZeros(mask));
   }
 
   @SuppressWarnings("unchecked")

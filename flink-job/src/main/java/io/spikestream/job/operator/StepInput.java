@@ -102,11 +102,31 @@ public class StepInput {
     }
   }
 
-  /** Empties the input for another step, keeping its sparse and override arrays for reuse. */
+  /**
+   * The most entries of sparse or override arrays that {@link #clear()} keeps for reuse.
+   *
+   * <p>Why a bound: the operator keeps up to a thousand cleared inputs for new steps; one step of a
+   * burst (a camera frame's worth of events into one step) would otherwise leave arrays of that
+   * size in the pool for the rest of the run, a megabyte or more per input. Arrays this small (12
+   * KiB of sparse entries) cover the steps of ordinary streams, which then allocate nothing.
+   */
+  static final int MAX_KEPT_ENTRIES = 1024;
+
+  /**
+   * Empties the input for another step, keeping its sparse and override arrays for reuse unless
+   * they grew beyond {@link #MAX_KEPT_ENTRIES}.
+   */
   public void clear() {
     stored = false;
     dirty = false;
     dense = null;
+    if (sparseIndex != null && sparseIndex.length > MAX_KEPT_ENTRIES) {
+      sparseIndex = null;
+      sparseCurrent = null;
+    }
+    if (override != null && override.length > MAX_KEPT_ENTRIES) {
+      override = null;
+    }
     sparseCount = 0;
     overrideCount = 0;
     overridden = false;

@@ -125,6 +125,36 @@ class StepInputTest {
     assertThat(input.sparseCount).isEqualTo(100);
   }
 
+  /** A burst's arrays are not kept by a cleared input; ordinary ones are, for reuse. */
+  @Test
+  void clearKeepsOnlyArraysOfOrdinarySize() {
+    StepInput input = new StepInput();
+    InputEvent burst = new InputEvent();
+    burst.index = new int[StepInput.MAX_KEPT_ENTRIES + 1];
+    burst.current = new double[burst.index.length];
+    burst.override = new int[StepInput.MAX_KEPT_ENTRIES + 1];
+    input.add(burst);
+    input.clear();
+    assertThat(input.sparseIndex).isNull();
+    assertThat(input.sparseCurrent).isNull();
+    assertThat(input.override).isNull();
+
+    InputEvent ordinary = new InputEvent();
+    ordinary.index = new int[StepInput.MAX_KEPT_ENTRIES];
+    ordinary.current = new double[ordinary.index.length];
+    ordinary.override = new int[3];
+    input.add(ordinary);
+    int[] kept = input.sparseIndex;
+    input.clear();
+    assertThat(input.sparseIndex).isSameAs(kept);
+    assertThat(input.override).isNotNull();
+    // and the emptied input adds a step as a fresh one does
+    input.add(ordinary);
+    StepInput fresh = new StepInput();
+    fresh.add(ordinary);
+    assertThat(input.copy()).usingRecursiveComparison().isEqualTo(fresh.copy());
+  }
+
   @Test
   void overridesAreUnitedAndAnEmptyOneStillCounts() {
     StepInput input = new StepInput();
