@@ -15,13 +15,12 @@ import org.apache.flink.connector.file.src.assigners.FileSplitAssigner;
  * file gets the earliest one not yet read.
  *
  * <p>Why: a reader's watermark follows the events it has read, so a reader that reads a later file
- * first makes every event of an earlier file it reads after it late. Flink's default assigner hands
- * files out in the order of the directory listing, which on most file systems is not the order of
- * the names: in a bounded read of two files at parallelism 2, one reader was given the second file,
- * read it while the other reader was still starting, then was given the first, and all of that
- * file's events were late. With the files handed out by name, files whose names follow their event
- * time are read by each reader in event-time order, however many readers there are and however late
- * they start.
+ * first makes every event of an earlier file it reads after it late. Flink's default assigner
+ * (locality-aware) does not order the files by name: in a bounded read of two files at parallelism
+ * 2, one reader was given the second file, read it while the other reader was still starting, then
+ * was given the first, and all of that file's events were late. With the files handed out by name,
+ * files whose names follow their event time are read by each reader in event-time order, however
+ * many readers there are and however late they start.
  */
 public final class NameOrderAssigner implements FileSplitAssigner {
 
