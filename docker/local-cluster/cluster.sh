@@ -136,6 +136,9 @@ classloader.parent-first-patterns.additional: [org.nd4j., org.bytedeco.]
 pipeline.watermark-alignment.allow-unaligned-source-splits: true
 
 env.java.opts.all: ${JAVA_17_OPTS[*]}
+
+# the LIF/ALIF dense steps run on JDK 17's incubating Vector API where the JVM resolves it
+env.java.opts.taskmanager: --add-modules=jdk.incubator.vector
 EOF
 }
 

@@ -101,6 +101,9 @@ public final class ALIF extends LinearNeuron {
   /** Voltages at or below this are cold against thresh_eq_v (see LinearKernel.coldLimit). */
   private final float coldLimit;
 
+  /** The constants of a dense step at the present step time, for one adaptation. */
+  private DenseStep dense;
+
   /** Whether R * 0 is +0.0, rest_v nonzero and the first increment finite (see idleSteps). */
   private final boolean plainIdle;
 
@@ -177,6 +180,18 @@ public final class ALIF extends LinearNeuron {
     for (int k = 0; k < adaptations; k++) {
       adaptDecay[k] = ExactExp.expf((1f / (float) tcAdaptation[k]) * -dt);
     }
+    dense =
+        new DenseStep(
+            dt,
+            rest,
+            decay,
+            ohms,
+            threshEq,
+            reset,
+            refracPeriod,
+            coldLimit,
+            adaptDecay[0],
+            increment[0]);
   }
 
   /**
@@ -367,25 +382,20 @@ public final class ALIF extends LinearNeuron {
       ByteBuffer out = denseOut;
       DenseChunks.Units[] doubtful =
           chunks.run(positions, threads, (from, to, list) -> denseSingle(from, to, in, out, list));
-      for (int c = 0; c < chunks.chunks(); c++) {
-        for (int k = 0; k < doubtful[c].count; k++) {
-          int p = doubtful[c].units[k];
-          if (!cold(p)) {
-            addHot(p);
-          }
-        }
+      denseOut = null;
+      Reference.reachabilityFence(in);
+      endDenseStep(doubtful, chunks.chunks());
+      return spikes.array();
+    }
+    int batch = batchSize();
+    float[] x = this.inputs;
+    for (int p = 0; p < positions; p++) {
+      for (int b = 0, i = p; b < batch; b++, i += positions) {
+        x[b] = in.get(i);
       }
-    } else {
-      int batch = batchSize();
-      float[] x = this.inputs;
-      for (int p = 0; p < positions; p++) {
-        for (int b = 0, i = p; b < batch; b++, i += positions) {
-          x[b] = in.get(i);
-        }
-        stepPosition(p, x, DENSE);
-        if (!cold(p)) {
-          addHot(p);
-        }
+      stepPosition(p, x, DENSE);
+      if (!cold(p)) {
+        addHot(p);
       }
     }
     denseOut = null;
@@ -439,34 +449,18 @@ public final class ALIF extends LinearNeuron {
     }
   }
 
-  /** {@link #denseSingle} for one adaptation per neuron, the loop over them unrolled. */
+  /**
+   * {@link #denseSingle} for one adaptation per neuron: eight positions at a time where the JVM
+   * can, then one by one.
+   */
   private void denseSingleOne(
       int from, int to, DenseInput in, ByteBuffer out, DenseChunks.Units list) {
-    float[] v = voltage;
-    float[] r = refrac;
-    float[] a = adaptation;
-    float limit = coldLimit;
-    float adaptDecay0 = adaptDecay[0];
-    float increment0 = increment[0];
-    for (int p = from; p < to; p++) {
-      float ap = a[p];
-      float theta = threshEq + (0f + ap);
-      float left = LinearKernel.refracLeft(r[p], dt);
-      float vi = v[p];
-      float next = LinearKernel.integrate(vi, in.get(p), rest, decay, ohms);
-      boolean open = left == 0f;
-      boolean spike = open & next >= theta;
-      float updated = spike ? reset : open ? next : vi;
-      float after = spike ? refracPeriod : left;
-      v[p] = updated;
-      r[p] = after;
-      out.put(p, spike ? (byte) 1 : (byte) 0);
-      float na = 0f + ((after > 0f ? ap : ap * adaptDecay0) + increment0 * (spike ? 1f : 0f));
-      a[p] = na;
-      if (!(updated <= limit) | !(na >= 0f)) {
-        list.add(p);
-      }
-    }
+    int p =
+        VectorSupport.ENABLED
+            ? VectorKernel.alifOne(
+                voltage, refrac, adaptation, in.bytes, out, from, to, dense, list)
+            : from;
+    LinearKernel.alifDenseOne(voltage, refrac, adaptation, in.bytes, out, p, to, dense, list);
   }
 
   /**

@@ -127,7 +127,9 @@ public final class ALIFSnapshot extends NeuronSnapshot {
     return adaptation;
   }
 
-  /** Equal model, shapes and spikes, and every float32 value bit for bit. */
+  /**
+   * Equal model, shapes and spikes, and every float32 value bit for bit, any NaN equal to any NaN.
+   */
   @Override
   public boolean equals(Object other) {
     return other instanceof ALIFSnapshot that

@@ -33,6 +33,16 @@ final class DenseChunks {
       }
       units[count++] = unit;
     }
+
+    /**
+     * @return the array, with room for {@code extra} more units past {@link #count}
+     */
+    int[] room(int extra) {
+      if (count + extra > units.length) {
+        units = Arrays.copyOf(units, Math.max(2 * units.length, count + extra));
+      }
+      return units;
+    }
   }
 
   private Units[] lists = {new Units()};

@@ -70,7 +70,10 @@ public final class LIFSnapshot extends NeuronSnapshot {
     return refrac;
   }
 
-  /** Equal model, shape and spikes, and voltages and refractory periods bit for bit. */
+  /**
+   * Equal model, shape and spikes, and voltages and refractory periods bit for bit, any NaN equal
+   * to any NaN.
+   */
   @Override
   public boolean equals(Object other) {
     return other instanceof LIFSnapshot that

@@ -39,6 +39,15 @@ abstract class LazyNeuron extends Neuron {
   private int hotCount;
   private long[] hotBits;
 
+  /**
+   * The units the last dense step found above its cold limit, in the model's reused lists, not yet
+   * judged; null once judged. Only a step other than a dense one, a skip or a question about the
+   * hot list needs them judged, so a run of dense steps never judges them.
+   */
+  private DenseChunks.Units[] doubtful;
+
+  private int doubtfulLists;
+
   /** Units found hot while a sparse step runs, added to {@link #hot} at its end. */
   private int[] newlyHot = new int[16];
 
@@ -170,6 +179,7 @@ abstract class LazyNeuron extends Neuron {
     behind = false;
     hotBits = new long[NeuronSnapshot.wordsFor(unitCount())];
     hotCount = 0;
+    doubtful = null;
   }
 
   /** Re-evaluates every unit after its state was set from outside. */
@@ -183,8 +193,9 @@ abstract class LazyNeuron extends Neuron {
     }
   }
 
-  /** Empties the hot list; a dense step then adds each unit it finds hot. */
+  /** Empties the hot list and forgets the units a dense step left to judge. */
   final void clearHot() {
+    doubtful = null;
     for (int h = 0; h < hotCount; h++) {
       hotBits[hot[h] >>> 6] &= ~(1L << hot[h]);
     }
@@ -210,6 +221,35 @@ abstract class LazyNeuron extends Neuron {
     clearHot();
   }
 
+  /**
+   * After a dense step that wrote every spike byte, with the units it left to judge: the units of
+   * the first {@code lists} lists, all others cold. They are judged by {@link #cold} when the hot
+   * list is next needed, on the state this step left (every other change of state recomputes the
+   * hot list or clears it first).
+   */
+  final void endDenseStep(DenseChunks.Units[] doubtful, int lists) {
+    endDenseStep();
+    this.doubtful = doubtful;
+    this.doubtfulLists = lists;
+  }
+
+  /** Adds to the hot list the units the last dense step left to judge that are not cold. */
+  private void judgeDoubtful() {
+    DenseChunks.Units[] lists = doubtful;
+    if (lists == null) {
+      return;
+    }
+    doubtful = null;
+    for (int c = 0; c < doubtfulLists; c++) {
+      DenseChunks.Units list = lists[c];
+      for (int k = 0; k < list.count; k++) {
+        if (!cold(list.units[k])) {
+          addHot(list.units[k]);
+        }
+      }
+    }
+  }
+
   /** After a dense step that wrote every spike byte and re-listed the hot units. */
   final void endDenseStep() {
     spikes.markFull();
@@ -227,6 +267,7 @@ abstract class LazyNeuron extends Neuron {
   @Override
   public final int[] forwardSparse(int[] indices, double[] currents, int count) {
     requireSparseArguments(indices, currents, count);
+    judgeDoubtful();
     if (stamps == null) {
       stamps = new long[unitCount()];
     }
@@ -319,6 +360,7 @@ abstract class LazyNeuron extends Neuron {
    */
   @Override
   public final boolean canSpikeWithoutInput() {
+    judgeDoubtful();
     return hotCount > 0;
   }
 
@@ -335,6 +377,7 @@ abstract class LazyNeuron extends Neuron {
     if (Checks.nonnegative("steps", steps) == 0) {
       return;
     }
+    judgeDoubtful();
     if (hotCount > 0) {
       int example = hot[0];
       for (int h = 1; h < hotCount; h++) {
@@ -371,6 +414,7 @@ abstract class LazyNeuron extends Neuron {
    * @return a new array of the hot units
    */
   final int[] hotUnits() {
+    judgeDoubtful();
     return Arrays.copyOf(hot, hotCount);
   }
 }

@@ -1,5 +1,7 @@
 package io.spikestream.neural;
 
+import java.nio.ByteBuffer;
+
 /**
  * The float32 step of Inferno's linear neurons ({@code neuron_dynamics.py}), one element at a time,
  * every operation rounded to float32 in the reference's order, as PyTorch computes a float32 tensor
@@ -99,6 +101,104 @@ final class LinearKernel {
     }
     float sterbenz = rest < 0f ? rest * 0.5f : rest > 0f ? rest * 2f : Float.POSITIVE_INFINITY;
     return Math.min(Math.nextDown(thresh), sterbenz);
+  }
+
+  /**
+   * The dense LIF step of neurons [from, to), the rule of {@link LIF}, written without
+   * data-dependent branches (selects instead), since spikes and refractory periods are as good as
+   * random and a mispredicted branch costs more than the arithmetic of a neuron.
+   *
+   * @param v membrane voltages, mV, updated
+   * @param r remaining refractory periods, ms, updated
+   * @param in the float32 currents, nA, little-endian
+   * @param out the spike bytes (1 for a spike), written
+   * @param doubtful gets the neurons whose new voltage is above the step's cold limit
+   */
+  static void lifDense(
+      float[] v,
+      float[] r,
+      ByteBuffer in,
+      ByteBuffer out,
+      int from,
+      int to,
+      DenseStep c,
+      DenseChunks.Units doubtful) {
+    float dt = c.dt();
+    float rest = c.rest();
+    float decay = c.decay();
+    float ohms = c.ohms();
+    float thresh = c.thresh();
+    float reset = c.reset();
+    float refracPeriod = c.refracPeriod();
+    float limit = c.coldLimit();
+    for (int i = from; i < to; i++) {
+      float left = refracLeft(r[i], dt);
+      float vi = v[i];
+      float next = integrate(vi, in.getFloat(i << 2), rest, decay, ohms);
+      boolean open = left == 0f;
+      boolean spike = open & next >= thresh;
+      float updated = spike ? reset : open ? next : vi;
+      v[i] = updated;
+      r[i] = spike ? refracPeriod : left;
+      out.put(i, spike ? (byte) 1 : (byte) 0);
+      if (!(updated <= limit)) {
+        doubtful.add(i);
+      }
+    }
+  }
+
+  /**
+   * The dense step of an ALIF with a batch of one and one adaptation per neuron, positions [from,
+   * to): {@code ALIF}'s step fused into one pass, where the batch mean of one value is 0 + u
+   * (PyTorch's sum starts at 0; dividing by 1 changes nothing).
+   *
+   * @param v membrane voltages, mV, updated
+   * @param r remaining refractory periods, ms, updated
+   * @param a threshold adaptations, mV, updated
+   * @param in the float32 currents, nA, little-endian
+   * @param out the spike bytes (1 for a spike), written
+   * @param doubtful gets the positions whose new voltage is above the step's cold limit or whose
+   *     adaptation is negative or NaN
+   */
+  static void alifDenseOne(
+      float[] v,
+      float[] r,
+      float[] a,
+      ByteBuffer in,
+      ByteBuffer out,
+      int from,
+      int to,
+      DenseStep c,
+      DenseChunks.Units doubtful) {
+    float dt = c.dt();
+    float rest = c.rest();
+    float decay = c.decay();
+    float ohms = c.ohms();
+    float threshEq = c.thresh();
+    float reset = c.reset();
+    float refracPeriod = c.refracPeriod();
+    float limit = c.coldLimit();
+    float adaptDecay = c.adaptDecay();
+    float increment = c.increment();
+    for (int p = from; p < to; p++) {
+      float ap = a[p];
+      float theta = threshEq + (0f + ap);
+      float left = refracLeft(r[p], dt);
+      float vi = v[p];
+      float next = integrate(vi, in.getFloat(p << 2), rest, decay, ohms);
+      boolean open = left == 0f;
+      boolean spike = open & next >= theta;
+      float updated = spike ? reset : open ? next : vi;
+      float after = spike ? refracPeriod : left;
+      v[p] = updated;
+      r[p] = after;
+      out.put(p, spike ? (byte) 1 : (byte) 0);
+      float na = 0f + ((after > 0f ? ap : ap * adaptDecay) + increment * (spike ? 1f : 0f));
+      a[p] = na;
+      if (!(updated <= limit) | !(na >= 0f)) {
+        doubtful.add(p);
+      }
+    }
   }
 
   /** Raw bits, so that -0.0 differs from 0.0 and NaN payloads count. */

@@ -160,13 +160,18 @@ public abstract sealed class NeuronSnapshot permits SpikeSnapshot, LIFSnapshot, 
     return ("AEIOUaeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
   }
 
-  /** Equality of float arrays bit for bit (NaN payloads and the sign of zero count). */
+  /**
+   * Equality of float arrays bit for bit (the sign of zero counts), except that every NaN equals
+   * every other: where two NaN operands meet, IEEE 754 leaves open which one the result carries,
+   * and the JVM's interpreter, its compiled code and its vector instructions choose differently (as
+   * PyTorch's kernels do), so a NaN's sign and payload are not part of a neuron's state.
+   */
   static boolean sameBits(float[] a, float[] b) {
     if (a.length != b.length) {
       return false;
     }
     for (int i = 0; i < a.length; i++) {
-      if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+      if (Float.floatToIntBits(a[i]) != Float.floatToIntBits(b[i])) {
         return false;
       }
     }
@@ -176,7 +181,7 @@ public abstract sealed class NeuronSnapshot permits SpikeSnapshot, LIFSnapshot, 
   static int bitsHash(float[] a) {
     int hash = 1;
     for (float value : a) {
-      hash = 31 * hash + Float.floatToRawIntBits(value);
+      hash = 31 * hash + Float.floatToIntBits(value);
     }
     return hash;
   }
