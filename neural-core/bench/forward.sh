@@ -11,8 +11,8 @@
 # directory that holds the inferno/ package) in INFERNO_SRC. Everything else is in this folder:
 # pytorch_reference.py (the ExactNeuron step as a module, Inferno's own LIF and ALIF) and
 # memory_limit.c (each step as a plain C loop over float32 arrays, 1 and 2 OpenMP threads).
-# "memory bandwidth" is the C LIF loop over 1e8 neurons (2.1 GB, far past every cache) with 2
-# threads; each row's bytes are what the step must read and write once (ExactNeuron 5 B/neuron,
+# "memory bandwidth" is the C stream loop (the LIF step's 21 bytes per neuron, one add or compare
+# per array) over 1e8 neurons (2.1 GB, far past every cache) with 2 threads; each row's bytes are what the step must read and write once (ExactNeuron 5 B/neuron,
 # LIF 21, ALIF 29). Prints a markdown table; raw results stay in neural-core/target/bench/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,7 +47,7 @@ for threads in 1 2; do
       | tee -a "$out/c.txt" >&2
   done
 done
-OMP_NUM_THREADS=2 "$out/memory_limit" lif 100000000 | sed 's/^/threads=2 dram /' \
+OMP_NUM_THREADS=2 "$out/memory_limit" stream 100000000 | sed 's/^/threads=2 dram /' \
   | tee -a "$out/c.txt" >&2
 
 python3 - "$out" <<'PY'
@@ -72,7 +72,7 @@ for m in re.finditer(r"threads=(\d) (dram )?kernel=(\w+) size=(\d+) neuron_steps
     c[({"exact": "ExactNeuron", "lif": "LIF", "alif": "ALIF"}[m.group(3)], int(m.group(4)),
        int(m.group(1)))] = float(m.group(5))
 nbytes = {"ExactNeuron": 5, "LIF": 21, "ALIF": 29}
-print(f"memory bandwidth (C LIF loop, 1e8 neurons, 2 threads): {dram:.3g} B/s")
+print(f"memory bandwidth (C stream loop, LIF's traffic, 1e8 neurons, 2 threads): {dram:.3g} B/s")
 print()
 print("| model | neurons | Spikestream 1 thread | 2 threads | PyTorch reference | best / reference "
       "| C loop 1 / 2 threads | Spikestream bytes/s, % of bandwidth |")

@@ -7,14 +7,18 @@
  *   lif    the LIF step with refractory periods    current, voltage, refrac in;
  *                                                  voltage, refrac, spike out:    21 B/neuron
  *   alif   the LIF step plus one adaptation        and the adaptation in and out: 29 B/neuron
+ *   stream the LIF step's traffic with no arithmetic to speak of (v += x, r -= x, s = x > 0):
+ *          the rate this access pattern gets from memory alone, the machine's limit for it
  *
  * The lif and alif loops do the model's arithmetic in float32 (they are the reference's step in
- * C, without its exactness concerns), so at 1e7 neurons, far beyond the caches, they measure the
- * memory bandwidth this access pattern gets; "bytes_per_s" is what bench/forward.sh compares a
+ * C, without its exactness concerns). They need not reach the memory's limit: on a machine with
+ * fast memory, gcc's code for their selects is the bound. The stream loop moves the LIF step's 21
+ * bytes per neuron with one add or compare per array, so over 1e8 neurons (2.1 GB, far beyond the
+ * caches) with 2 threads its "bytes_per_s" is the memory bandwidth bench/forward.sh compares a
  * step against. Threads: OMP_NUM_THREADS (OpenMP static schedule over the neurons).
  *
  * Build: gcc -O3 -march=native -fopenmp memory_limit.c -o memory_limit
- * Run:   OMP_NUM_THREADS=2 ./memory_limit exact|lif|alif 100 10000 1000000 10000000
+ * Run:   OMP_NUM_THREADS=2 ./memory_limit exact|lif|alif|stream 100 10000 1000000 10000000
  * Prints one line per size: kernel=K size=N neuron_steps_per_s=X bytes_per_s=Y us_per_step=Z
  */
 #include <stdio.h>
@@ -39,6 +43,16 @@ static void exact_step(long n, const float *x, unsigned char *s) {
     for (long i = 0; i < n; i++) s[i] = x[i] > 0.0f;
 }
 
+static void stream_step(long n, const float *x, float *v, float *r, unsigned char *s) {
+#pragma omp parallel for schedule(static) if (n >= 100000)
+    for (long i = 0; i < n; i++) {
+        float xi = x[i];
+        v[i] += xi;
+        r[i] -= xi;
+        s[i] = xi > 0.0f;
+    }
+}
+
 static void lif_step(long n, const float *x, float *v, float *r, unsigned char *s, float *a) {
     const float dt = 1.0f, rest = -65.0f, reset = -70.0f, thresh = -50.0f, period = 2.0f;
     const float decay = 0.95122942f, ohms = 1.0f, tc = 0.99f, inc = 1.0f;
@@ -59,16 +73,17 @@ static void lif_step(long n, const float *x, float *v, float *r, unsigned char *
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s exact|lif|alif SIZE...\n", argv[0]);
+        fprintf(stderr, "usage: %s exact|lif|alif|stream SIZE...\n", argv[0]);
         return 2;
     }
     const char *kernel = argv[1];
     int alif = !strcmp(kernel, "alif"), lif = alif || !strcmp(kernel, "lif");
-    if (!lif && strcmp(kernel, "exact")) {
+    int stream = !strcmp(kernel, "stream");
+    if (!lif && !stream && strcmp(kernel, "exact")) {
         fprintf(stderr, "unknown kernel %s\n", kernel);
         return 2;
     }
-    double bytes_per_neuron = alif ? 29 : lif ? 21 : 5;
+    double bytes_per_neuron = alif ? 29 : lif || stream ? 21 : 5;
     for (int arg = 2; arg < argc; arg++) {
         long n = atol(argv[arg]);
         float *x = alloc(n * 4), *v = alloc(n * 4), *r = alloc(n * 4), *a = alloc(n * 4);
@@ -86,6 +101,7 @@ int main(int argc, char **argv) {
         do {
             for (int k = 0; k < 10; k++) {
                 if (lif) lif_step(n, x, v, r, s, alif ? a : NULL);
+                else if (stream) stream_step(n, x, v, r, s);
                 else exact_step(n, x, s);
             }
             steps += 10;

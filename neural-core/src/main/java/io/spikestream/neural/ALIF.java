@@ -110,8 +110,6 @@ public final class ALIF extends LinearNeuron {
   /** Threads a dense step of a batch of one may use. */
   private final int threads;
 
-  private final DenseChunks chunks = new DenseChunks();
-
   private ALIF(Builder b) {
     super(b.shape, b.batchSize);
     double[] tcs = b.tcAdaptation;
@@ -380,11 +378,11 @@ public final class ALIF extends LinearNeuron {
     int positions = (int) count();
     if (batchSize() == 1) {
       ByteBuffer out = denseOut;
-      DenseChunks.Units[] doubtful =
-          chunks.run(positions, threads, (from, to, list) -> denseSingle(from, to, in, out, list));
+      byte[] doubt = doubtBytes();
+      DenseChunks.run(positions, threads, (from, to) -> denseSingle(from, to, in, out, doubt));
       denseOut = null;
       Reference.reachabilityFence(in);
-      endDenseStep(doubtful, chunks.chunks());
+      endDenseStepToJudge();
       return spikes.array();
     }
     int batch = batchSize();
@@ -409,15 +407,14 @@ public final class ALIF extends LinearNeuron {
    * data-dependent branches: {@link #stepPosition}'s arithmetic, where the batch mean of one value
    * is 0 + u (PyTorch's sum starts at 0; dividing by 1 changes nothing).
    */
-  private void denseSingle(
-      int from, int to, DenseInput in, ByteBuffer out, DenseChunks.Units list) {
+  private void denseSingle(int from, int to, DenseInput in, ByteBuffer out, byte[] doubt) {
     float[] v = voltage;
     float[] r = refrac;
     float[] a = adaptation;
     int count = adaptations;
     float limit = coldLimit;
     if (count == 1) {
-      denseSingleOne(from, to, in, out, list);
+      denseSingleOne(from, to, in, out, doubt);
       return;
     }
     for (int p = from; p < to; p++) {
@@ -443,9 +440,7 @@ public final class ALIF extends LinearNeuron {
         a[k0 + k] = na;
         nonnegative &= na >= 0f;
       }
-      if (!(updated <= limit) | !nonnegative) {
-        list.add(p);
-      }
+      doubt[p] = updated <= limit & nonnegative ? (byte) 0 : (byte) 1;
     }
   }
 
@@ -453,14 +448,13 @@ public final class ALIF extends LinearNeuron {
    * {@link #denseSingle} for one adaptation per neuron: eight positions at a time where the JVM
    * can, then one by one.
    */
-  private void denseSingleOne(
-      int from, int to, DenseInput in, ByteBuffer out, DenseChunks.Units list) {
+  private void denseSingleOne(int from, int to, DenseInput in, ByteBuffer out, byte[] doubt) {
     int p =
         VectorSupport.ENABLED
             ? VectorKernel.alifOne(
-                voltage, refrac, adaptation, in.bytes, out, from, to, dense, list)
+                voltage, refrac, adaptation, in.bytes, out, from, to, dense, doubt)
             : from;
-    LinearKernel.alifDenseOne(voltage, refrac, adaptation, in.bytes, out, p, to, dense, list);
+    LinearKernel.alifDenseOne(voltage, refrac, adaptation, in.bytes, out, p, to, dense, doubt);
   }
 
   /**

@@ -86,8 +86,6 @@ public final class LIF extends LinearNeuron {
   /** Threads a dense step may use. */
   private final int threads;
 
-  private final DenseChunks chunks = new DenseChunks();
-
   private LIF(Builder b) {
     super(b.shape, b.batchSize);
     this.stepTime = Checks.positive("step_time", b.stepTime);
@@ -214,21 +212,20 @@ public final class LIF extends LinearNeuron {
     DenseInput in = DenseInput.of(inputs);
     beginDenseStep();
     ByteBuffer out = spikes.bytesToOverwrite();
-    DenseChunks.Units[] doubtful =
-        chunks.run(
-            voltage.length, threads, (from, to, list) -> denseRange(from, to, in, out, list));
+    byte[] doubt = doubtBytes();
+    DenseChunks.run(voltage.length, threads, (from, to) -> denseRange(from, to, in, out, doubt));
     Reference.reachabilityFence(in);
-    endDenseStep(doubtful, chunks.chunks());
+    endDenseStepToJudge();
     return spikes.array();
   }
 
   /** The dense step of neurons [from, to): eight at a time where the JVM can, then one by one. */
-  private void denseRange(int from, int to, DenseInput in, ByteBuffer out, DenseChunks.Units list) {
+  private void denseRange(int from, int to, DenseInput in, ByteBuffer out, byte[] doubt) {
     int i =
         VectorSupport.ENABLED
-            ? VectorKernel.lif(voltage, refrac, in.bytes, out, from, to, dense, list)
+            ? VectorKernel.lif(voltage, refrac, in.bytes, out, from, to, dense, doubt)
             : from;
-    LinearKernel.lifDense(voltage, refrac, in.bytes, out, i, to, dense, list);
+    LinearKernel.lifDense(voltage, refrac, in.bytes, out, i, to, dense, doubt);
   }
 
   /** One step of neuron i with the given input; reports a spike. */

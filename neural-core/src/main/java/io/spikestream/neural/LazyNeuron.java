@@ -1,5 +1,8 @@
 package io.spikestream.neural;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,6 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * an idle skip costs nothing, and the outputs equal stepping every unit every step.
  */
 abstract class LazyNeuron extends Neuron {
+
+  private static final VarHandle EIGHT_BYTES =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** The spikes of the last step. */
   SpikeBuffer spikes;
@@ -40,13 +46,14 @@ abstract class LazyNeuron extends Neuron {
   private long[] hotBits;
 
   /**
-   * The units the last dense step found above its cold limit, in the model's reused lists, not yet
-   * judged; null once judged. Only a step other than a dense one, a skip or a question about the
-   * hot list needs them judged, so a run of dense steps never judges them.
+   * Per unit, 1 where the last dense step could not prove the unit cold with its one comparison;
+   * null before the first dense step. Judged only when {@link #doubtPending}: a step other than a
+   * dense one, a skip or a question about the hot list needs the units judged, so a run of dense
+   * steps never judges them.
    */
-  private DenseChunks.Units[] doubtful;
+  private byte[] doubt;
 
-  private int doubtfulLists;
+  private boolean doubtPending;
 
   /** Units found hot while a sparse step runs, added to {@link #hot} at its end. */
   private int[] newlyHot = new int[16];
@@ -179,7 +186,7 @@ abstract class LazyNeuron extends Neuron {
     behind = false;
     hotBits = new long[NeuronSnapshot.wordsFor(unitCount())];
     hotCount = 0;
-    doubtful = null;
+    doubtPending = false;
   }
 
   /** Re-evaluates every unit after its state was set from outside. */
@@ -195,7 +202,7 @@ abstract class LazyNeuron extends Neuron {
 
   /** Empties the hot list and forgets the units a dense step left to judge. */
   final void clearHot() {
-    doubtful = null;
+    doubtPending = false;
     for (int h = 0; h < hotCount; h++) {
       hotBits[hot[h] >>> 6] &= ~(1L << hot[h]);
     }
@@ -222,30 +229,52 @@ abstract class LazyNeuron extends Neuron {
   }
 
   /**
-   * After a dense step that wrote every spike byte, with the units it left to judge: the units of
-   * the first {@code lists} lists, all others cold. They are judged by {@link #cold} when the hot
-   * list is next needed, on the state this step left (every other change of state recomputes the
-   * hot list or clears it first).
+   * The array a dense step writes its doubt bytes into, one per unit (1: to be judged by {@link
+   * #cold}; 0: cold), reused from step to step.
+   *
+   * @return an array of {@link #unitCount} bytes
    */
-  final void endDenseStep(DenseChunks.Units[] doubtful, int lists) {
-    endDenseStep();
-    this.doubtful = doubtful;
-    this.doubtfulLists = lists;
+  final byte[] doubtBytes() {
+    if (doubt == null || doubt.length != unitCount()) {
+      doubt = new byte[unitCount()];
+    }
+    return doubt;
   }
 
-  /** Adds to the hot list the units the last dense step left to judge that are not cold. */
+  /**
+   * After a dense step that wrote every spike byte and every unit's doubt byte into {@link
+   * #doubtBytes}: the units marked are judged by {@link #cold} when the hot list is next needed, on
+   * the state this step left (every other change of state recomputes the hot list or clears it
+   * first).
+   */
+  final void endDenseStepToJudge() {
+    endDenseStep();
+    doubtPending = true;
+  }
+
+  /** Adds to the hot list the units the last dense step marked that are not cold. */
   private void judgeDoubtful() {
-    DenseChunks.Units[] lists = doubtful;
-    if (lists == null) {
+    if (!doubtPending) {
       return;
     }
-    doubtful = null;
-    for (int c = 0; c < doubtfulLists; c++) {
-      DenseChunks.Units list = lists[c];
-      for (int k = 0; k < list.count; k++) {
-        if (!cold(list.units[k])) {
-          addHot(list.units[k]);
+    doubtPending = false;
+    byte[] marks = doubt;
+    int n = marks.length;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      // eight marks at a time: most are 0
+      long word = (long) EIGHT_BYTES.get(marks, i);
+      while (word != 0) {
+        int k = Long.numberOfTrailingZeros(word) >>> 3;
+        if (!cold(i + k)) {
+          addHot(i + k);
         }
+        word &= ~(0xFFL << (k << 3));
+      }
+    }
+    for (; i < n; i++) {
+      if (marks[i] != 0 && !cold(i)) {
+        addHot(i);
       }
     }
   }

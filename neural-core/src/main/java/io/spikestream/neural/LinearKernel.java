@@ -112,7 +112,8 @@ final class LinearKernel {
    * @param r remaining refractory periods, ms, updated
    * @param in the float32 currents, nA, little-endian
    * @param out the spike bytes (1 for a spike), written
-   * @param doubtful gets the neurons whose new voltage is above the step's cold limit
+   * @param doubt per neuron, written: 1 where the new voltage is above the step's cold limit (the
+   *     neuron is to be judged by the model's full cold test), else 0
    */
   static void lifDense(
       float[] v,
@@ -122,7 +123,7 @@ final class LinearKernel {
       int from,
       int to,
       DenseStep c,
-      DenseChunks.Units doubtful) {
+      byte[] doubt) {
     float dt = c.dt();
     float rest = c.rest();
     float decay = c.decay();
@@ -141,9 +142,7 @@ final class LinearKernel {
       v[i] = updated;
       r[i] = spike ? refracPeriod : left;
       out.put(i, spike ? (byte) 1 : (byte) 0);
-      if (!(updated <= limit)) {
-        doubtful.add(i);
-      }
+      doubt[i] = updated <= limit ? (byte) 0 : (byte) 1;
     }
   }
 
@@ -157,8 +156,8 @@ final class LinearKernel {
    * @param a threshold adaptations, mV, updated
    * @param in the float32 currents, nA, little-endian
    * @param out the spike bytes (1 for a spike), written
-   * @param doubtful gets the positions whose new voltage is above the step's cold limit or whose
-   *     adaptation is negative or NaN
+   * @param doubt per position, written: 1 where the new voltage is above the step's cold limit or
+   *     the adaptation is negative or NaN, else 0
    */
   static void alifDenseOne(
       float[] v,
@@ -169,7 +168,7 @@ final class LinearKernel {
       int from,
       int to,
       DenseStep c,
-      DenseChunks.Units doubtful) {
+      byte[] doubt) {
     float dt = c.dt();
     float rest = c.rest();
     float decay = c.decay();
@@ -195,9 +194,7 @@ final class LinearKernel {
       out.put(p, spike ? (byte) 1 : (byte) 0);
       float na = 0f + ((after > 0f ? ap : ap * adaptDecay) + increment * (spike ? 1f : 0f));
       a[p] = na;
-      if (!(updated <= limit) | !(na >= 0f)) {
-        doubtful.add(p);
-      }
+      doubt[p] = updated <= limit & na >= 0f ? (byte) 0 : (byte) 1;
     }
   }
 

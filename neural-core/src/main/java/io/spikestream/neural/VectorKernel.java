@@ -1,7 +1,5 @@
 package io.spikestream.neural;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
@@ -29,10 +27,6 @@ final class VectorKernel {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
 
   private static final int LANES = 8;
-
-  /** Eight bytes of a byte array as one little-endian long. */
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** The float whose raw bits are the int 1 (a subnormal), blended in where a lane is set. */
   private static final float ONE_BITS = Float.intBitsToFloat(1);
@@ -62,7 +56,7 @@ final class VectorKernel {
       int from,
       int to,
       DenseStep c,
-      DenseChunks.Units doubtful) {
+      byte[] doubt) {
     float dt = c.dt();
     float rest = c.rest();
     float decay = c.decay();
@@ -71,7 +65,6 @@ final class VectorKernel {
     float reset = c.reset();
     float refracPeriod = c.refracPeriod();
     float limit = c.coldLimit();
-    byte[] scratch = new byte[LANES];
     int i = from;
     for (; i <= to - LANES; i += LANES) {
       FloatVector left = FloatVector.fromArray(SPECIES, r, i).sub(dt);
@@ -86,10 +79,7 @@ final class VectorKernel {
       updated.intoArray(v, i);
       left.blend(refracPeriod, spike).intoArray(r, i);
       storeSpikes(out, i, spike);
-      VectorMask<Float> cold = updated.compare(VectorOperators.LE, limit);
-      if (!cold.allTrue()) {
-        addUnset(doubtful, i, cold, scratch);
-      }
+      asBytes(updated.compare(VectorOperators.LE, limit).not()).intoArray(doubt, i);
     }
     return i;
   }
@@ -109,7 +99,7 @@ final class VectorKernel {
       int from,
       int to,
       DenseStep c,
-      DenseChunks.Units doubtful) {
+      byte[] doubt) {
     float dt = c.dt();
     float rest = c.rest();
     float decay = c.decay();
@@ -121,7 +111,6 @@ final class VectorKernel {
     float adaptDecay = c.adaptDecay();
     float increment = c.increment();
     FloatVector zero = FloatVector.zero(SPECIES);
-    byte[] scratch = new byte[LANES];
     int p = from;
     for (; p <= to - LANES; p += LANES) {
       FloatVector ap = FloatVector.fromArray(SPECIES, a, p);
@@ -147,47 +136,28 @@ final class VectorKernel {
       na.intoArray(a, p);
       VectorMask<Float> cold =
           updated.compare(VectorOperators.LE, limit).and(na.compare(VectorOperators.GE, 0f));
-      addUnset(doubtful, p, cold, scratch);
+      asBytes(cold.not()).intoArray(doubt, p);
     }
     return p;
   }
 
-  /**
-   * Adds neurons first + k for the lanes k of {@code cold} that are not set, without a branch on
-   * the lanes: in this driven regime about a third of the groups of eight hold one, and a branch
-   * per group or per lane would be mispredicted that often.
-   */
-  private static void addUnset(
-      DenseChunks.Units units, int first, VectorMask<Float> cold, byte[] scratch) {
-    FloatVector.zero(SPECIES)
-        .blend(ONE_BITS, cold.not())
-        .reinterpretAsInts()
-        .castShape(BYTES, 0)
-        .reinterpretAsBytes()
-        .intoArray(scratch, 0);
-    long lanes = (long) LONGS.get(scratch, 0);
-    int[] list = units.room(LANES);
-    int n = units.count;
-    for (int k = 0; k < LANES; k++) {
-      list[n] = first + k;
-      n += (int) (lanes >>> (8 * k)) & 1;
-    }
-    units.count = n;
+  /** Writes the eight spike bytes of neurons [i, i + 8). */
+  private static void storeSpikes(ByteBuffer out, int i, VectorMask<Float> spike) {
+    asBytes(spike).intoByteBuffer(out, i, ByteOrder.LITTLE_ENDIAN);
   }
 
   /**
-   * Writes the eight spike bytes of neurons [i, i + 8), 1 where {@code spike} is set: a blend of
-   * the float whose bits are the int 1, read as ints, narrowed to bytes. JDK 17 compiles these to
-   * vector instructions, while {@code VectorMask.toLong} still runs in Java there, at several times
-   * the cost of a neuron; and {@code VectorMask.toVector} is not used, since its lanes read -1.0f
-   * in the interpreter but all ones when compiled.
+   * The lanes of a mask as bytes, 1 where set: a blend of the float whose bits are the int 1, read
+   * as ints, narrowed to bytes. JDK 17 compiles these to vector instructions, while {@code
+   * VectorMask.toLong} still runs in Java there, at several times the cost of a neuron; and {@code
+   * VectorMask.toVector} is not used, since its lanes read -1.0f in the interpreter but all ones
+   * when compiled.
    */
-  private static void storeSpikes(ByteBuffer out, int i, VectorMask<Float> spike) {
-    FloatVector.zero(SPECIES)
-        .blend(ONE_BITS, spike)
+  private static ByteVector asBytes(VectorMask<Float> lanes) {
+    return FloatVector.zero(SPECIES)
+        .blend(ONE_BITS, lanes)
         .reinterpretAsInts()
         .castShape(BYTES, 0)
-        .reinterpretAsBytes()
-        .intoByteBuffer(out, i, ByteOrder.LITTLE_ENDIAN);
+        .reinterpretAsBytes();
   }
 }
