@@ -14,9 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * (IEEE sums and products are commutative, so {@code a + b} may be written {@code b.add(a)}), the
  * selects as blends, the eight spike bytes as one store, the lanes left to judge gathered without a
  * branch per lane. JDK 17's C2 does not vectorize the scalar loops (their selects stay scalar
- * conditional moves); this form runs them at 2 to 5 times their speed (docs/neuron-benchmarks.md).
- * Where two NaN operands meet, it may keep the other one than the scalar loop does, as IEEE 754
- * allows: a NaN stays a NaN, its payload is not part of the state ({@link NeuronSnapshot}).
+ * conditional moves); this form runs them at about 4 times their speed at 1e7 neurons
+ * (docs/neuron-benchmarks.md). Where two NaN operands meet, it may keep the other one than the
+ * scalar loop does, as IEEE 754 allows: a NaN stays a NaN, its payload is not part of the state
+ * ({@link NeuronSnapshot}).
  *
  * <p>Load this class only where {@link VectorSupport#ENABLED} holds: it needs the {@code
  * jdk.incubator.vector} module. Each method steps whole groups of eight from {@code from} and
