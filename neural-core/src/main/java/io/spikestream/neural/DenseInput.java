@@ -13,6 +13,9 @@ import org.nd4j.linalg.api.shape.Shape;
  */
 final class DenseInput {
 
+  /** The most currents a dense step reads: float i sits at byte 4i of one Java buffer. */
+  static final long MAX_CURRENTS = Integer.MAX_VALUE / Float.BYTES;
+
   /** The array read; kept reachable so that its native memory outlives the reads. */
   final INDArray array;
 
@@ -27,8 +30,10 @@ final class DenseInput {
   /**
    * @param inputs a numeric or BOOL array, already checked
    * @return its values as float32, c-ordered
+   * @throws IllegalArgumentException if it holds more than {@link #MAX_CURRENTS} values
    */
   static DenseInput of(INDArray inputs) {
+    requireAddressable(inputs.length());
     if (inputs.dataType() == DataType.FLOAT
         && inputs.ordering() == 'c'
         && !inputs.isView()
@@ -42,6 +47,21 @@ final class DenseInput {
    * @param i a flat c-order index
    * @return the value there, float32
    */
+  /**
+   * @param currents the values of a dense input
+   * @throws IllegalArgumentException if a dense step cannot read that many
+   */
+  static void requireAddressable(long currents) {
+    if (currents > MAX_CURRENTS) {
+      throw new IllegalArgumentException(
+          "a dense step reads at most "
+              + MAX_CURRENTS
+              + " float32 currents (2 GiB), got "
+              + currents
+              + "; step a group this large with forwardSparse");
+    }
+  }
+
   float get(int i) {
     return bytes.getFloat(i << 2);
   }

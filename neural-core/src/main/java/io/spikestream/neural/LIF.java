@@ -202,8 +202,9 @@ public final class LIF extends LinearNeuron {
    * @param inputs presynaptic currents, I(t), in nA, {@code [B, N...]}; any numeric type or BOOL,
    *     any ordering or view (a float32 c-ordered array is read in place, others converted)
    * @return the spike buffer, BOOL, {@code [B, N...]}, overwritten by the next step
-   * @throws IllegalArgumentException if {@code inputs} is null, not numeric or not of the batched
-   *     shape; the state is then unchanged
+   * @throws IllegalArgumentException if {@code inputs} is null, not numeric, not of the batched
+   *     shape or larger than a dense step reads (536,870,911 values, 2 GiB of float32; step such a
+   *     group with {@code forwardSparse}); the state is then unchanged
    */
   @Override
   public INDArray forward(INDArray inputs) {
