@@ -16,8 +16,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Invariant: every unit is either in the hot list and stepped up to {@link #now}, or cold (the
  * model proved that no zero-input step from its last state spikes) and materialized at {@link
- * #timeOf}, possibly behind {@link #now}. So a sparse step costs its listed units and the hot ones,
- * an idle skip costs nothing, and the outputs equal stepping every unit every step.
+ * #timeOf}, possibly behind {@link #now}. Right after a dense step, every unit is at {@link #now}
+ * and the hot list is still to be completed from the step's doubt bytes, which happens before
+ * anything reads it. So a sparse step costs its listed units and the hot ones, an idle skip costs
+ * nothing, and the outputs equal stepping every unit every step.
  */
 abstract class LazyNeuron extends Neuron {
 

@@ -12,12 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * The dense steps of {@link LinearKernel#lifDense} and {@link LinearKernel#alifDenseOne} on JDK's
  * Vector API, eight neurons at a time: lane for lane the same float32 operations in the same order
  * (IEEE sums and products are commutative, so {@code a + b} may be written {@code b.add(a)}), the
- * selects as blends, the eight spike bytes as one store, the lanes left to judge gathered without a
- * branch per lane. JDK 17's C2 does not vectorize the scalar loops (their selects stay scalar
- * conditional moves); this form runs them at about 4 times their speed at 1e7 neurons
- * (docs/neuron-benchmarks.md). Where two NaN operands meet, it may keep the other one than the
- * scalar loop does, as IEEE 754 allows: a NaN stays a NaN, its payload is not part of the state
- * ({@link NeuronSnapshot}).
+ * selects as blends, the eight spike bytes and the eight doubt bytes each as one store. JDK 17's C2
+ * does not vectorize the scalar loops (their selects stay scalar conditional moves); this form runs
+ * them at about 4 times their speed at 1e7 neurons (docs/neuron-benchmarks.md). Where two NaN
+ * operands meet, it may keep the other one than the scalar loop does, as IEEE 754 allows: a NaN
+ * stays a NaN, its payload is not part of the state ({@link NeuronSnapshot}).
  *
  * <p>Load this class only where {@link VectorSupport#ENABLED} holds: it needs the {@code
  * jdk.incubator.vector} module. Each method steps whole groups of eight from {@code from} and
@@ -32,7 +31,7 @@ final class VectorKernel {
   /** The float whose raw bits are the int 1 (a subnormal), blended in where a lane is set. */
   private static final float ONE_BITS = Float.intBitsToFloat(1);
 
-  /** Eight byte lanes, for the spike bytes of eight neurons. */
+  /** Eight byte lanes, for the spike or doubt bytes of eight neurons. */
   private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_64;
 
   private VectorKernel() {}
