@@ -406,7 +406,8 @@ public final class ALIF extends LinearNeuron {
   /**
    * The dense step of positions [from, to) of a batch of one, fused into one pass without
    * data-dependent branches: {@link #stepPosition}'s arithmetic, where the batch mean of one value
-   * is 0 + u (PyTorch's sum starts at 0; dividing by 1 changes nothing).
+   * is 0 + u (PyTorch's sum starts at 0; dividing by 1 changes nothing). One adaptation goes to
+   * {@link #denseSingleOne}; more are summed in PyTorch's order ({@link TorchSum#inner}).
    */
   private void denseSingle(int from, int to, DenseInput in, ByteBuffer out, byte[] doubt) {
     float[] v = voltage;
@@ -420,7 +421,7 @@ public final class ALIF extends LinearNeuron {
     }
     for (int p = from; p < to; p++) {
       int k0 = p * count;
-      float theta = threshEq + (count == 1 ? 0f + a[k0] : TorchSum.inner(a, k0, count));
+      float theta = threshEq + TorchSum.inner(a, k0, count);
       float left = LinearKernel.refracLeft(r[p], dt);
       float vi = v[p];
       float next = LinearKernel.integrate(vi, in.get(p), rest, decay, ohms);
