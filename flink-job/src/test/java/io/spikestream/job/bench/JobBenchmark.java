@@ -60,6 +60,8 @@ public final class JobBenchmark {
       """
       JobBenchmark --work DIR [--scenario dense|sparse|activity|latency|sparse-input] [--runs N]
                    [--state-backend hashmap|rocksdb] [--max-drift-ms N (0)]
+                   [--checkpoint-interval-ms N (1000)] [--warm-ups N (1): runs first, not
+                    counted; a job's JIT may need more than one to settle]
                    [--probe-neurons N (0): dense and sparse also time ExactNeuron.forward of N
                     neurons on a thread of their own while the jobs run (ForwardProbe)]
         dense:    --frames N (200000) --groups N (16) --neurons N (1000)
@@ -98,6 +100,13 @@ public final class JobBenchmark {
     String backend = options.getOrDefault("--state-backend", "hashmap");
     String maxDrift = options.getOrDefault("--max-drift-ms", "0");
     int runs = Integer.parseInt(options.getOrDefault("--runs", "3"));
+    RunSettings settings =
+        new RunSettings(
+            backend,
+            maxDrift,
+            options.getOrDefault("--checkpoint-interval-ms", "1000"),
+            Integer.parseInt(options.getOrDefault("--warm-ups", "1")),
+            runs);
     String jobs = options.getOrDefault("--jobs", "both");
     if (!List.of("both", "baseline", "spikestream").contains(jobs)) {
       throw new IllegalArgumentException(
@@ -129,9 +138,7 @@ public final class JobBenchmark {
         throughput(
             "dense " + groups + " groups x " + neurons + " neurons",
             input,
-            backend,
-            maxDrift,
-            runs,
+            settings,
             probeNeurons,
             jobs);
       }
@@ -152,9 +159,7 @@ public final class JobBenchmark {
                 + perStep
                 + " events per group-step",
             input,
-            backend,
-            maxDrift,
-            runs,
+            settings,
             probeNeurons,
             jobs);
       }
@@ -186,12 +191,7 @@ public final class JobBenchmark {
               Integer.parseInt(options.getOrDefault("--rounds", "3")));
           return;
         }
-        models(
-            input,
-            List.of(options.getOrDefault("--models", "exact,lif").split(",")),
-            backend,
-            maxDrift,
-            runs);
+        models(input, List.of(options.getOrDefault("--models", "exact,lif").split(",")), settings);
       }
       case "latency" ->
           latency(
@@ -206,6 +206,18 @@ public final class JobBenchmark {
       default -> throw new IllegalArgumentException("--scenario '" + scenario + "' is unknown");
     }
   }
+
+  /**
+   * How the throughput scenarios run each job.
+   *
+   * @param backend the state backend
+   * @param maxDrift the job's {@code --max-drift-ms}
+   * @param checkpointIntervalMs the jobs' checkpoint interval, in ms
+   * @param warmUps the runs first, not counted
+   * @param runs the runs counted
+   */
+  private record RunSettings(
+      String backend, String maxDrift, String checkpointIntervalMs, int warmUps, int runs) {}
 
   private static BenchInput done(BenchInput input) throws IOException {
     Files.writeString(input.dir().resolve("done"), input.events() + " " + input.steps());
@@ -223,13 +235,7 @@ public final class JobBenchmark {
   }
 
   private static void throughput(
-      String what,
-      BenchInput input,
-      String backend,
-      String maxDrift,
-      int runs,
-      int probeNeurons,
-      String jobs)
+      String what, BenchInput input, RunSettings settings, int probeNeurons, String jobs)
       throws Exception {
     boolean runBaseline = !jobs.equals("spikestream");
     boolean runJob = !jobs.equals("baseline");
@@ -249,18 +255,22 @@ public final class JobBenchmark {
     }
     System.out.printf(
         Locale.ROOT,
-        "== %s: %d events, %d steps, backend %s, max drift %s ms, a warm-up and %d runs each%n",
+        "== %s: %d events, %d steps, backend %s, max drift %s ms, checkpoints every %s ms, %d"
+            + " warm-ups and %d runs each%n",
         what,
         input.events(),
         input.steps(),
-        backend,
-        maxDrift,
-        runs);
+        settings.backend(),
+        settings.maxDrift(),
+        settings.checkpointIntervalMs(),
+        settings.warmUps(),
+        settings.runs());
     List<Double> baseline = new ArrayList<>();
     List<Double> job = new ArrayList<>();
-    // run 0 warms up the JIT for both jobs and is not counted
-    for (int run = 0; run <= runs; run++) {
-      JobOptions options = options(input, backend, maxDrift, input.dir().resolve("out-" + run));
+    // runs numbered 0 and below warm up the JIT for both jobs and are not counted
+    for (int i = 0; i < settings.warmUps() + settings.runs(); i++) {
+      int run = i + 1 - settings.warmUps();
+      JobOptions options = options(input, settings, input.dir().resolve("out-" + i));
       deleteRecursively(Path.of(options.output())); // what a failed earlier run left
       if (runBaseline) {
         StreamExecutionEnvironment env = environment(options);
@@ -312,7 +322,7 @@ public final class JobBenchmark {
           Locale.ROOT,
           "RESULT %s | backend %s | %s alone %.0f events/s%n",
           what,
-          backend,
+          settings.backend(),
           only ? "spikestream" : "baseline",
           rate);
       return;
@@ -324,7 +334,7 @@ public final class JobBenchmark {
         "RESULT %s | backend %s | baseline %.0f events/s | spikestream %.0f events/s,"
             + " %.3g neuron-steps/s | ratio %.0f%%%n",
         what,
-        backend,
+        settings.backend(),
         b,
         j,
         j * input.neuronSteps() / input.events(),
@@ -336,18 +346,20 @@ public final class JobBenchmark {
    * alternately over the same files; besides the spike records per step, each run's spikes must be
    * the ones the input's generator counted for the model.
    */
-  private static void models(
-      BenchInput input, List<String> models, String backend, String maxDrift, int runs)
+  private static void models(BenchInput input, List<String> models, RunSettings settings)
       throws Exception {
+    String backend = settings.backend();
     System.out.printf(
         Locale.ROOT,
-        "== activity: %s; backend %s, max drift %s ms, models %s alternately, a warm-up and %d"
-            + " runs each%n",
+        "== activity: %s; backend %s, max drift %s ms, checkpoints every %s ms, models %s"
+            + " alternately, %d warm-ups and %d runs each%n",
         input.expected("shape"),
         backend,
-        maxDrift,
+        settings.maxDrift(),
+        settings.checkpointIntervalMs(),
         String.join(", ", models),
-        runs);
+        settings.warmUps(),
+        settings.runs());
     for (String model : models) {
       if (!model.equals("baseline")) {
         System.out.printf(
@@ -355,15 +367,15 @@ public final class JobBenchmark {
       }
     }
     Map<String, List<Double>> rates = new HashMap<>();
-    for (int run = 0; run <= runs; run++) {
+    for (int i = 0; i < settings.warmUps() + settings.runs(); i++) {
+      int run = i + 1 - settings.warmUps();
       for (String model : models) {
         JobOptions options =
             options(
                 input.groups(model.equals("baseline") ? "exact" : model),
                 input,
-                backend,
-                maxDrift,
-                input.dir().resolve("out-" + run));
+                settings,
+                input.dir().resolve("out-" + i));
         double rate;
         if (model.equals("baseline")) {
           rate = baseline(input, options, run);
@@ -452,13 +464,12 @@ public final class JobBenchmark {
     return rate;
   }
 
-  private static JobOptions options(
-      BenchInput input, String backend, String maxDrift, Path output) {
-    return options(input.groups(), input, backend, maxDrift, output);
+  private static JobOptions options(BenchInput input, RunSettings settings, Path output) {
+    return options(input.groups(), input, settings, output);
   }
 
   private static JobOptions options(
-      Path groups, BenchInput input, String backend, String maxDrift, Path output) {
+      Path groups, BenchInput input, RunSettings settings, Path output) {
     return JobOptions.parse(
         "--groups",
         groups.toString(),
@@ -469,11 +480,11 @@ public final class JobBenchmark {
         "--parallelism",
         "2",
         "--checkpoint-interval-ms",
-        "1000",
+        settings.checkpointIntervalMs(),
         "--state-backend",
-        backend,
+        settings.backend(),
         "--max-drift-ms",
-        maxDrift);
+        settings.maxDrift());
   }
 
   private static StreamExecutionEnvironment environment(JobOptions options) {
@@ -490,7 +501,7 @@ public final class JobBenchmark {
     System.out.printf(
         Locale.ROOT,
         "%s %-11s %7.2f s  %,12.0f events/s%s%n",
-        run == 0 ? "warm-up" : "run " + run,
+        run <= 0 ? "warm-up" : "run " + run,
         name,
         seconds,
         rate,
