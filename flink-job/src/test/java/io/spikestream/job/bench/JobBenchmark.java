@@ -217,7 +217,16 @@ public final class JobBenchmark {
    * @param runs the runs counted
    */
   private record RunSettings(
-      String backend, String maxDrift, String checkpointIntervalMs, int warmUps, int runs) {}
+      String backend, String maxDrift, String checkpointIntervalMs, int warmUps, int runs) {
+    RunSettings {
+      if (warmUps < 0) {
+        throw new IllegalArgumentException("--warm-ups of " + warmUps + " must be nonnegative");
+      }
+      if (runs < 1) {
+        throw new IllegalArgumentException("--runs of " + runs + " must be at least 1");
+      }
+    }
+  }
 
   private static BenchInput done(BenchInput input) throws IOException {
     Files.writeString(input.dir().resolve("done"), input.events() + " " + input.steps());
