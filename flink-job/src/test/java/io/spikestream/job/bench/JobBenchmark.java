@@ -61,7 +61,8 @@ public final class JobBenchmark {
       JobBenchmark --work DIR [--scenario dense|sparse|activity|latency|sparse-input] [--runs N]
                    [--state-backend hashmap|rocksdb] [--max-drift-ms N (0)]
                    [--checkpoint-interval-ms N (1000)] [--warm-ups N (1): runs first, not
-                    counted; a job's JIT may need more than one to settle]
+                    counted; a job's JIT may need more than one to settle] (both: dense, sparse
+                    and activity; latency has its own --warmup)
                    [--probe-neurons N (0): dense and sparse also time ExactNeuron.forward of N
                     neurons on a thread of their own while the jobs run (ForwardProbe)]
         dense:    --frames N (200000) --groups N (16) --neurons N (1000)
